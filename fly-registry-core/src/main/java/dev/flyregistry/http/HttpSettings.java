@@ -1,0 +1,402 @@
+package dev.flyregistry.http;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import okhttp3.OkHttpClient;
+
+/**
+ * HTTP settings shared by every client of the SDK: timeouts, retries, the {@code User-Agent}, the
+ * clock and sleeper (injectable for tests), and optionally the caller's own {@link OkHttpClient}
+ * (its connection pool, proxy and TLS settings are then used as they are).
+ *
+ * <p>Instances are immutable and thread-safe; the {@code with*} methods return modified copies.
+ *
+ * <pre>{@code
+ * HttpSettings http = HttpSettings.defaults().withTimeout(Duration.ofSeconds(20));
+ * }</pre>
+ */
+public final class HttpSettings {
+  private static final HttpSettings DEFAULTS =
+      new HttpSettings(
+          Duration.ofSeconds(10),
+          Duration.ofSeconds(30),
+          Duration.ofSeconds(30),
+          Duration.ZERO,
+          "fly-registry-java/" + SdkVersion.VERSION,
+          RetrySettings.defaults(),
+          Clock.systemUTC(),
+          Sleeper.SYSTEM,
+          null,
+          64);
+
+  private final Duration connectTimeout;
+  private final Duration readTimeout;
+  private final Duration writeTimeout;
+  private final Duration callTimeout;
+  private final String userAgent;
+  private final RetrySettings retry;
+  private final Clock clock;
+  private final Sleeper sleeper;
+  private final OkHttpClient okHttpClient;
+  private final int maxConcurrency;
+
+  private HttpSettings(
+      Duration connectTimeout,
+      Duration readTimeout,
+      Duration writeTimeout,
+      Duration callTimeout,
+      String userAgent,
+      RetrySettings retry,
+      Clock clock,
+      Sleeper sleeper,
+      OkHttpClient okHttpClient,
+      int maxConcurrency) {
+    this.connectTimeout = nonNegative(connectTimeout, "connectTimeout");
+    this.readTimeout = nonNegative(readTimeout, "readTimeout");
+    this.writeTimeout = nonNegative(writeTimeout, "writeTimeout");
+    this.callTimeout = nonNegative(callTimeout, "callTimeout");
+    this.userAgent = Objects.requireNonNull(userAgent, "userAgent");
+    if (userAgent.isBlank() || userAgent.chars().anyMatch(c -> c < 0x20 || c > 0x7e)) {
+      throw new IllegalArgumentException("userAgent must be printable ASCII and not blank");
+    }
+    this.retry = Objects.requireNonNull(retry, "retry");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
+    this.okHttpClient = okHttpClient;
+    if (maxConcurrency < 1) {
+      throw new IllegalArgumentException(
+          "maxConcurrency must be at least 1, was " + maxConcurrency);
+    }
+    this.maxConcurrency = maxConcurrency;
+  }
+
+  private static Duration nonNegative(Duration d, String name) {
+    Objects.requireNonNull(d, name);
+    if (d.isNegative()) {
+      throw new IllegalArgumentException(name + " must not be negative, was " + d);
+    }
+    return d;
+  }
+
+  /**
+   * The defaults: connect 10 s, read and write 30 s, no overall call timeout, {@link
+   * RetrySettings#defaults()}, the system clock, a blocking sleeper, 64 concurrent requests per
+   * client.
+   *
+   * @return the default settings
+   */
+  public static HttpSettings defaults() {
+    return DEFAULTS;
+  }
+
+  private HttpSettings copy(
+      Duration connect,
+      Duration read,
+      Duration write,
+      Duration call,
+      String ua,
+      RetrySettings r,
+      Clock c,
+      Sleeper s,
+      OkHttpClient ok,
+      int conc) {
+    return new HttpSettings(connect, read, write, call, ua, r, c, s, ok, conc);
+  }
+
+  /**
+   * Sets the connect, read and write timeouts at once.
+   *
+   * @param timeout the timeout; zero means none
+   * @return a modified copy
+   */
+  public HttpSettings withTimeout(Duration timeout) {
+    return copy(
+        timeout,
+        timeout,
+        timeout,
+        callTimeout,
+        userAgent,
+        retry,
+        clock,
+        sleeper,
+        okHttpClient,
+        maxConcurrency);
+  }
+
+  /**
+   * @param timeout the connect timeout; zero means none
+   * @return a modified copy
+   */
+  public HttpSettings withConnectTimeout(Duration timeout) {
+    return copy(
+        timeout,
+        readTimeout,
+        writeTimeout,
+        callTimeout,
+        userAgent,
+        retry,
+        clock,
+        sleeper,
+        okHttpClient,
+        maxConcurrency);
+  }
+
+  /**
+   * @param timeout the longest wait for the next bytes of a response; zero means none
+   * @return a modified copy
+   */
+  public HttpSettings withReadTimeout(Duration timeout) {
+    return copy(
+        connectTimeout,
+        timeout,
+        writeTimeout,
+        callTimeout,
+        userAgent,
+        retry,
+        clock,
+        sleeper,
+        okHttpClient,
+        maxConcurrency);
+  }
+
+  /**
+   * @param timeout the longest wait to send the next bytes of a request; zero means none
+   * @return a modified copy
+   */
+  public HttpSettings withWriteTimeout(Duration timeout) {
+    return copy(
+        connectTimeout,
+        readTimeout,
+        timeout,
+        callTimeout,
+        userAgent,
+        retry,
+        clock,
+        sleeper,
+        okHttpClient,
+        maxConcurrency);
+  }
+
+  /**
+   * @param timeout the longest a single HTTP exchange may take in total; zero means none
+   * @return a modified copy
+   */
+  public HttpSettings withCallTimeout(Duration timeout) {
+    return copy(
+        connectTimeout,
+        readTimeout,
+        writeTimeout,
+        timeout,
+        userAgent,
+        retry,
+        clock,
+        sleeper,
+        okHttpClient,
+        maxConcurrency);
+  }
+
+  /**
+   * @param value the {@code User-Agent} header sent with every request
+   * @return a modified copy
+   */
+  public HttpSettings withUserAgent(String value) {
+    return copy(
+        connectTimeout,
+        readTimeout,
+        writeTimeout,
+        callTimeout,
+        value,
+        retry,
+        clock,
+        sleeper,
+        okHttpClient,
+        maxConcurrency);
+  }
+
+  /**
+   * @param value how transient failures are retried
+   * @return a modified copy
+   */
+  public HttpSettings withRetry(RetrySettings value) {
+    return copy(
+        connectTimeout,
+        readTimeout,
+        writeTimeout,
+        callTimeout,
+        userAgent,
+        value,
+        clock,
+        sleeper,
+        okHttpClient,
+        maxConcurrency);
+  }
+
+  /**
+   * @param value the clock used for token expiry and {@code Retry-After} dates
+   * @return a modified copy
+   */
+  public HttpSettings withClock(Clock value) {
+    return copy(
+        connectTimeout,
+        readTimeout,
+        writeTimeout,
+        callTimeout,
+        userAgent,
+        retry,
+        value,
+        sleeper,
+        okHttpClient,
+        maxConcurrency);
+  }
+
+  /**
+   * @param value what waits between retry attempts
+   * @return a modified copy
+   */
+  public HttpSettings withSleeper(Sleeper value) {
+    return copy(
+        connectTimeout,
+        readTimeout,
+        writeTimeout,
+        callTimeout,
+        userAgent,
+        retry,
+        clock,
+        value,
+        okHttpClient,
+        maxConcurrency);
+  }
+
+  /**
+   * Uses the caller's own OkHttp client (proxy, TLS, connection pool, interceptors). The SDK
+   * derives its clients from it with {@link OkHttpClient#newBuilder()}, so they share its
+   * connection pool; the timeouts of these settings are applied to the derived clients.
+   *
+   * @param value the client to derive from
+   * @return a modified copy
+   */
+  public HttpSettings withOkHttpClient(OkHttpClient value) {
+    return copy(
+        connectTimeout,
+        readTimeout,
+        writeTimeout,
+        callTimeout,
+        userAgent,
+        retry,
+        clock,
+        sleeper,
+        Objects.requireNonNull(value, "okHttpClient"),
+        maxConcurrency);
+  }
+
+  /**
+   * @param value the most requests one client runs at once in bulk operations
+   * @return a modified copy
+   */
+  public HttpSettings withMaxConcurrency(int value) {
+    return copy(
+        connectTimeout,
+        readTimeout,
+        writeTimeout,
+        callTimeout,
+        userAgent,
+        retry,
+        clock,
+        sleeper,
+        okHttpClient,
+        value);
+  }
+
+  /**
+   * @return the connect timeout (zero: none)
+   */
+  public Duration connectTimeout() {
+    return connectTimeout;
+  }
+
+  /**
+   * @return the read timeout (zero: none)
+   */
+  public Duration readTimeout() {
+    return readTimeout;
+  }
+
+  /**
+   * @return the write timeout (zero: none)
+   */
+  public Duration writeTimeout() {
+    return writeTimeout;
+  }
+
+  /**
+   * @return the overall timeout of one HTTP exchange (zero: none)
+   */
+  public Duration callTimeout() {
+    return callTimeout;
+  }
+
+  /**
+   * @return the {@code User-Agent} header value
+   */
+  public String userAgent() {
+    return userAgent;
+  }
+
+  /**
+   * @return the retry settings
+   */
+  public RetrySettings retry() {
+    return retry;
+  }
+
+  /**
+   * @return the clock
+   */
+  public Clock clock() {
+    return clock;
+  }
+
+  /**
+   * @return the sleeper
+   */
+  public Sleeper sleeper() {
+    return sleeper;
+  }
+
+  /**
+   * @return the caller's OkHttp client, if one was given
+   */
+  public Optional<OkHttpClient> okHttpClient() {
+    return Optional.ofNullable(okHttpClient);
+  }
+
+  /**
+   * @return the most requests one client runs at once in bulk operations
+   */
+  public int maxConcurrency() {
+    return maxConcurrency;
+  }
+
+  @Override
+  public String toString() {
+    return "HttpSettings{connectTimeout="
+        + connectTimeout
+        + ", readTimeout="
+        + readTimeout
+        + ", writeTimeout="
+        + writeTimeout
+        + ", callTimeout="
+        + callTimeout
+        + ", userAgent="
+        + userAgent
+        + ", retry="
+        + retry
+        + ", maxConcurrency="
+        + maxConcurrency
+        + ", customOkHttpClient="
+        + (okHttpClient != null)
+        + '}';
+  }
+}

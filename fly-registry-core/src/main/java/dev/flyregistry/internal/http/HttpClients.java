@@ -1,0 +1,57 @@
+package dev.flyregistry.internal.http;
+
+import dev.flyregistry.http.HttpSettings;
+import java.util.concurrent.TimeUnit;
+import okhttp3.ConnectionPool;
+import okhttp3.Dispatcher;
+import okhttp3.OkHttpClient;
+
+/** Builds the OkHttp client of one SDK client family from {@link HttpSettings}. */
+public final class HttpClients {
+  private HttpClients() {}
+
+  /**
+   * A client with the settings' timeouts and {@code User-Agent}. Derived from the caller's client
+   * when one was given (sharing its pool), otherwise with a pool of its own sized for bulk
+   * operations.
+   */
+  public static OkHttpClient create(HttpSettings settings) {
+    OkHttpClient.Builder b;
+    if (settings.okHttpClient().isPresent()) {
+      b = settings.okHttpClient().get().newBuilder();
+    } else {
+      Dispatcher dispatcher = new Dispatcher();
+      dispatcher.setMaxRequests(Math.max(64, settings.maxConcurrency()));
+      dispatcher.setMaxRequestsPerHost(Math.max(5, settings.maxConcurrency()));
+      b =
+          new OkHttpClient.Builder()
+              .dispatcher(dispatcher)
+              .connectionPool(
+                  new ConnectionPool(Math.max(5, settings.maxConcurrency()), 5, TimeUnit.MINUTES));
+    }
+    String userAgent = settings.userAgent();
+    return b.connectTimeout(settings.connectTimeout())
+        .readTimeout(settings.readTimeout())
+        .writeTimeout(settings.writeTimeout())
+        .callTimeout(settings.callTimeout())
+        .retryOnConnectionFailure(true)
+        .addInterceptor(
+            chain -> {
+              if (chain.request().header("User-Agent") != null) {
+                return chain.proceed(chain.request());
+              }
+              return chain.proceed(
+                  chain.request().newBuilder().header("User-Agent", userAgent).build());
+            })
+        .build();
+  }
+
+  /** Releases a client's threads and connections, unless it shares the caller's pool. */
+  public static void shutdown(OkHttpClient client, HttpSettings settings) {
+    if (settings.okHttpClient().isPresent()) {
+      return;
+    }
+    client.dispatcher().executorService().shutdown();
+    client.connectionPool().evictAll();
+  }
+}

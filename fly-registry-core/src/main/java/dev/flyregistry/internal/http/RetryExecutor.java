@@ -1,0 +1,172 @@
+package dev.flyregistry.internal.http;
+
+import dev.flyregistry.http.HttpSettings;
+import dev.flyregistry.http.RetrySettings;
+import dev.flyregistry.http.Sleeper;
+import io.github.resilience4j.core.IntervalFunction;
+import io.github.resilience4j.core.functions.Either;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.UnknownHostException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.function.Supplier;
+import javax.net.ssl.SSLHandshakeException;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.Response;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs HTTP exchanges with retries. The policy (attempt count, exponential random backoff) comes
+ * from {@link RetrySettings} through a Resilience4j {@link IntervalFunction}; a {@code Retry-After}
+ * header replaces the computed pause (capped). Pauses go through the injected {@link Sleeper}, so
+ * tests run without waiting.
+ *
+ * <p>Thread-safe; one instance serves a whole client.
+ */
+public final class RetryExecutor {
+  private static final Logger LOG = LoggerFactory.getLogger(RetryExecutor.class);
+
+  /** Whether an exchange may be repeated after its request was sent. */
+  public enum Mode {
+    /** Reads and other idempotent requests: retried on I/O errors and retryable statuses. */
+    IDEMPOTENT,
+    /**
+     * Mutations: retried only when the connection could not be made, never after the request went
+     * out.
+     */
+    NOT_AFTER_SEND
+  }
+
+  /**
+   * Handles the final response of an exchange; may read the body (I/O errors there are retried).
+   */
+  @FunctionalInterface
+  public interface ResponseHandler<T> {
+    T handle(Response response) throws IOException;
+  }
+
+  private final OkHttpClient client;
+  private final RetrySettings settings;
+  private final Sleeper sleeper;
+  private final Clock clock;
+  private final IntervalFunction backoff;
+
+  public RetryExecutor(OkHttpClient client, HttpSettings http) {
+    this.client = client;
+    this.settings = http.retry();
+    this.sleeper = http.sleeper();
+    this.clock = http.clock();
+    this.backoff =
+        IntervalFunction.ofExponentialRandomBackoff(
+            settings.initialBackoff(),
+            settings.multiplier(),
+            settings.jitter(),
+            settings.maxBackoff());
+  }
+
+  public OkHttpClient client() {
+    return client;
+  }
+
+  public RetrySettings settings() {
+    return settings;
+  }
+
+  /**
+   * Sends requests made by {@code request} until one gives a response that is not retryable or the
+   * attempts run out, then passes that response to {@code handler} and closes it. The handler sees
+   * the last response even when its status was retryable (so that it can map it to a typed error).
+   *
+   * @throws IOException the last I/O error when every attempt failed with one
+   */
+  public <T> T execute(Supplier<Request> request, Mode mode, ResponseHandler<T> handler)
+      throws IOException {
+    int attempt = 1;
+    while (true) {
+      Request req = request.get();
+      Response response;
+      try {
+        response = client.newCall(req).execute();
+      } catch (IOException e) {
+        if (!canRetry(e, mode, attempt)) {
+          throw e;
+        }
+        pause(attempt, Either.left(e), Optional.empty(), req, "I/O error: " + e);
+        attempt++;
+        continue;
+      }
+      int code = response.code();
+      if (settings.isRetryable(code)
+          && mode == Mode.IDEMPOTENT
+          && attempt < settings.maxAttempts()) {
+        Optional<Duration> retryAfter = RetryAfter.parse(response.header("Retry-After"), clock);
+        response.close();
+        pause(attempt, Either.right(code), retryAfter, req, "status " + code);
+        attempt++;
+        continue;
+      }
+      try (response) {
+        return handler.handle(response);
+      } catch (IOException e) {
+        if (!canRetry(e, mode, attempt) || mode != Mode.IDEMPOTENT) {
+          throw e;
+        }
+        pause(attempt, Either.left(e), Optional.empty(), req, "I/O error reading body: " + e);
+        attempt++;
+      }
+    }
+  }
+
+  private boolean canRetry(IOException e, Mode mode, int attempt) {
+    if (attempt >= settings.maxAttempts()) {
+      return false;
+    }
+    if (e instanceof SSLHandshakeException || e instanceof UnknownHostException) {
+      return false;
+    }
+    if (e instanceof InterruptedIOException
+        && !(e instanceof java.net.SocketTimeoutException)
+        && Thread.currentThread().isInterrupted()) {
+      return false;
+    }
+    if (mode == Mode.NOT_AFTER_SEND) {
+      return e instanceof ConnectException || e instanceof NoRouteToHostException;
+    }
+    return true;
+  }
+
+  private void pause(
+      int attempt,
+      Either<Throwable, Integer> cause,
+      Optional<Duration> retryAfter,
+      Request req,
+      String why)
+      throws IOException {
+    Duration wait =
+        retryAfter
+            .map(d -> d.compareTo(settings.maxRetryAfter()) > 0 ? settings.maxRetryAfter() : d)
+            .orElseGet(() -> Duration.ofMillis(backoff.apply(attempt)));
+    LOG.debug(
+        "retrying {} {} after {} ms (attempt {} of {}): {}",
+        req.method(),
+        Redaction.url(req.url()),
+        wait.toMillis(),
+        attempt + 1,
+        settings.maxAttempts(),
+        why);
+    try {
+      sleeper.sleep(wait);
+    } catch (InterruptedException ie) {
+      Thread.currentThread().interrupt();
+      InterruptedIOException e = new InterruptedIOException("interrupted while waiting to retry");
+      e.initCause(ie);
+      throw e;
+    }
+  }
+}

@@ -1,0 +1,2 @@
+/** The root of the SDK's exception family. */
+package dev.flyregistry;

@@ -1,0 +1,2 @@
+/** Runnable examples, one per workflow step, and the {@code flyreg} command line. */
+package dev.flyregistry.examples;
