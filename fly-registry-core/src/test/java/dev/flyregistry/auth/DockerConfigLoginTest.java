@@ -262,6 +262,41 @@ class DockerConfigLoginTest {
   }
 
   @Test
+  void twoPathsToOneDirectoryShareTheLock() throws Exception {
+    Path real = Files.createDirectories(dir.resolve("real"));
+    Path link;
+    try {
+      link = Files.createSymbolicLink(dir.resolve("link"), real);
+    } catch (UnsupportedOperationException | IOException e) {
+      assumeTrue(false, "symbolic links not supported here");
+      return;
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try {
+      List<Future<?>> futures = new ArrayList<>();
+      for (int t = 0; t < 4; t++) {
+        Path via = t % 2 == 0 ? real : link;
+        int id = t;
+        futures.add(
+            pool.submit(
+                () -> {
+                  for (int i = 0; i < 10; i++) {
+                    DockerConfig.at(via).login("h" + id + "-" + i + ".example", "u", "p");
+                  }
+                  return null;
+                }));
+      }
+      for (Future<?> f : futures) {
+        f.get(2, TimeUnit.MINUTES);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(JSON.readTree(Files.readAllBytes(real.resolve("config.json"))).get("auths").size())
+        .isEqualTo(40);
+  }
+
+  @Test
   void anotherProcessWritingAtTheSameTimeBothLand() throws Exception {
     Files.writeString(file(), "{\"credHelpers\":{\"gcr.io\":\"gcloud\"}}");
     int count = 40;

@@ -208,10 +208,10 @@ public final class DockerConfigFile {
   public boolean update(Predicate<ObjectNode> change) {
     try {
       createDirectory();
-      Path lockFile = dir.resolve("config.json.lock");
-      ReentrantLock jvmLock =
-          JVM_LOCKS.computeIfAbsent(
-              lockFile.toAbsolutePath().normalize(), k -> new ReentrantLock());
+      // one in-process lock per real directory: two paths to one file must not both take the
+      // OS lock from this JVM (FileChannel.lock would throw OverlappingFileLockException)
+      Path lockFile = dir.toRealPath().resolve("config.json.lock");
+      ReentrantLock jvmLock = JVM_LOCKS.computeIfAbsent(lockFile, k -> new ReentrantLock());
       jvmLock.lock();
       try (FileChannel channel =
               FileChannel.open(
