@@ -1,9 +1,10 @@
 package dev.flyregistry.machines;
 
+import dev.flyregistry.registry.ImageReference;
+
 /**
  * Tells whether an image exists in its registry; a deploy asks it before changing anything. Plug in
- * the registry client, for example {@code ref -> registry.head(ImageReference.parse(ref))
- * .isPresent()}.
+ * the registry client, for example {@code ref -> registry.head(ref).isPresent()}.
  */
 @FunctionalInterface
 public interface ImageChecker {
@@ -11,8 +12,8 @@ public interface ImageChecker {
   ImageChecker NONE = image -> true;
 
   /**
-   * @param image the image reference as it will be written into the machines' configuration
+   * @param image the image to deploy
    * @return whether the image exists
    */
-  boolean exists(String image);
+  boolean exists(ImageReference image);
 }

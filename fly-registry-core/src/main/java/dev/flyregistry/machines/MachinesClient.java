@@ -5,6 +5,8 @@ import dev.flyregistry.http.HttpSettings;
 import dev.flyregistry.internal.machines.Deployer;
 import dev.flyregistry.internal.machines.MachinesHttp;
 import dev.flyregistry.internal.machines.Releases;
+import dev.flyregistry.registry.ImageReference;
+import dev.flyregistry.registry.InvalidReferenceException;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Locale;
@@ -82,10 +84,15 @@ public final class MachinesClient implements AutoCloseable {
    * the release {@code complete} or {@code failed}. Reusing an image across apps is the same call:
    * {@code deploy("app-2", "registry.fly.io/app-1:v1")}.
    *
+   * <p>The image is written into the machines' configuration as given; it is read the way the
+   * Docker CLI reads it ({@link ImageReference#parseDocker(String)}: {@code nginx} is Docker Hub's
+   * {@code library/nginx}), which is how Fly resolves it.
+   *
    * @param app the app name
    * @param image the image reference, such as {@code registry.fly.io/app-1:v1} or {@code
    *     flyio/hellofly:latest}
    * @return what happened to each machine, and the release
+   * @throws InvalidReferenceException when the image is not a valid reference (nothing is sent)
    * @throws ImageNotFoundException when the image does not exist (nothing changed)
    * @throws NoMachinesException when the app has no machine (nothing changed)
    * @throws MachinesNotFoundException when there is no such app (nothing changed)
@@ -94,7 +101,28 @@ public final class MachinesClient implements AutoCloseable {
    * @throws MachinesApiException when the API fails before any machine changed
    */
   public DeployResult deploy(String app, String image) {
-    return deployer.deploy(app, image);
+    Objects.requireNonNull(image, "image");
+    String trimmed = image.trim();
+    return deployer.deploy(app, ImageReference.parseDocker(trimmed), trimmed);
+  }
+
+  /**
+   * Deploys an image to every machine of an app; see {@link #deploy(String, String)}. The reference
+   * is written into the configuration in its normalised form ({@link ImageReference#toString()}).
+   *
+   * @param app the app name
+   * @param image the image
+   * @return what happened to each machine, and the release
+   * @throws ImageNotFoundException when the image does not exist (nothing changed)
+   * @throws NoMachinesException when the app has no machine (nothing changed)
+   * @throws MachinesNotFoundException when there is no such app (nothing changed)
+   * @throws DeployFailedException when a machine failed; its result says which machines run the new
+   *     image and which do not
+   * @throws MachinesApiException when the API fails before any machine changed
+   */
+  public DeployResult deploy(String app, ImageReference image) {
+    Objects.requireNonNull(image, "image");
+    return deployer.deploy(app, image, image.toString());
   }
 
   /** Releases the connections and threads of the client (not those of a caller's OkHttp client). */

@@ -12,6 +12,7 @@ import dev.flyregistry.machines.MachineOutcome;
 import dev.flyregistry.machines.MachineOutcome.Status;
 import dev.flyregistry.machines.Machines;
 import dev.flyregistry.machines.NoMachinesException;
+import dev.flyregistry.registry.ImageReference;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,13 +49,15 @@ public final class Deployer {
     this.leaseTtl = leaseTtl;
   }
 
-  public DeployResult deploy(String app, String image) {
+  /**
+   * @param ref the image, for the existence check
+   * @param image the image as written into the machines' configuration and the release
+   */
+  public DeployResult deploy(String app, ImageReference ref, String image) {
     AppName.validate(app);
+    Objects.requireNonNull(ref, "image");
     Objects.requireNonNull(image, "image");
-    if (image.isBlank()) {
-      throw new IllegalArgumentException("image is blank");
-    }
-    if (!imageChecker.exists(image)) {
+    if (!imageChecker.exists(ref)) {
       throw new ImageNotFoundException(image);
     }
     List<Machine> targets = machines.list(app);

@@ -117,7 +117,8 @@ public final class MachinesHttp implements AutoCloseable {
     this.client = HttpClients.create(settings);
     this.executor = new RetryExecutor(client, settings);
     Duration slack = longestWait.plusSeconds(15);
-    OkHttpClient.Builder longPoll = client.newBuilder();
+    // OkHttp repeats a request answered 408 on its own; for a wait, 408 is the answer (timed out).
+    OkHttpClient.Builder longPoll = client.newBuilder().retryOnConnectionFailure(false);
     if (!settings.readTimeout().isZero() && settings.readTimeout().compareTo(slack) < 0) {
       longPoll.readTimeout(slack);
     }
