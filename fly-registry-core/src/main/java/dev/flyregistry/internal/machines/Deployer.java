@@ -1,6 +1,5 @@
 package dev.flyregistry.internal.machines;
 
-import dev.flyregistry.FlyException;
 import dev.flyregistry.machines.AppName;
 import dev.flyregistry.machines.DeployFailedException;
 import dev.flyregistry.machines.DeployResult;
@@ -75,7 +74,7 @@ public final class Deployer {
         release.id());
 
     List<MachineOutcome> outcomes = new ArrayList<>();
-    FlyException failure = null;
+    RuntimeException failure = null;
     String failedMachine = null;
     for (Machine m : targets) {
       if (failure != null) {
@@ -98,7 +97,9 @@ public final class Deployer {
           release(app, lease);
         }
         outcomes.add(new MachineOutcome(m.id(), Status.UPDATED, m.image(), Optional.empty()));
-      } catch (FlyException e) {
+      } catch (RuntimeException e) {
+        // any failure, typed or not, stops the deploy and is reported with the release marked
+        // failed
         failure = e;
         failedMachine = m.id();
         outcomes.add(
@@ -114,7 +115,7 @@ public final class Deployer {
     Optional<String> finished = Optional.of(status);
     try {
       releases.finish(release.id(), status);
-    } catch (FlyException e) {
+    } catch (RuntimeException e) {
       LOG.warn(
           "could not mark release {} of app {} as {}: {}",
           release.id(),
@@ -154,7 +155,7 @@ public final class Deployer {
   private void release(String app, Lease lease) {
     try {
       machines.releaseLease(app, lease);
-    } catch (FlyException e) {
+    } catch (RuntimeException e) {
       // The lease expires by itself; a failed release must not hide the deploy's own outcome.
       LOG.warn("could not release the lease of machine {}: {}", lease.machineId(), e.getMessage());
     }
