@@ -224,6 +224,13 @@ public final class LocalRegistry implements AutoCloseable {
   }
 
   /**
+   * @return the temporary directory holding config and storage (deleted by {@link #close()})
+   */
+  public Path workDir() {
+    return workDir;
+  }
+
+  /**
    * @return the registry's log file (kept after {@link #close()})
    */
   public Path logFile() {
