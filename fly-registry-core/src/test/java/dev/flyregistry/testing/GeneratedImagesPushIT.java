@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The generator's images are valid for real tools: skopeo pushes each kind to the real registry,
  * and what the registry serves is what the generator wrote (or skopeo's faithful conversion).
  */
-class TestImagesPushIT {
+class GeneratedImagesPushIT {
 
   @RegisterExtension static final LocalRegistryExtension REGISTRY = LocalRegistryExtension.noAuth();
 
