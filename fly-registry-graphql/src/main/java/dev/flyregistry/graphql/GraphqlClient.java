@@ -4,6 +4,7 @@ import dev.flyregistry.auth.FlyToken;
 import dev.flyregistry.graphql.internal.FlyQueries;
 import dev.flyregistry.graphql.internal.GraphqlTransport;
 import dev.flyregistry.http.HttpSettings;
+import dev.flyregistry.registry.ImageReference;
 import java.net.InetAddress;
 import java.net.URI;
 import java.util.Locale;
@@ -32,7 +33,7 @@ import okhttp3.HttpUrl;
  * <pre>{@code
  * try (GraphqlClient fly = GraphqlClient.builder().token(FlyToken.fromEnvironment()).build()) {
  *   List<Release> last25 = fly.releases().list("my-app", 25);
- *   List<String> images = fly.releases().imageRefs("my-app");
+ *   List<ImageReference> images = fly.releases().imageRefs("my-app");
  * }
  * }</pre>
  */
@@ -129,14 +130,17 @@ public final class GraphqlClient implements AutoCloseable {
   }
 
   /**
-   * The image the app's current release runs ({@code currentReleaseUnprocessed.imageRef}).
+   * The image the app's current release runs ({@code currentReleaseUnprocessed.imageRef}), parsed
+   * as {@link Release#imageReference()} does. {@link Releases#current(String)} gives the whole
+   * release, with the API's text.
    *
    * @param app the app name
-   * @return the image reference, empty when the app has no release or the release no image
+   * @return the image reference, empty when the app has no release, the release names no image, or
+   *     its text is not a valid reference
    * @throws AppNotFoundException when the app does not exist or the token cannot see it
    */
-  public Optional<String> currentImage(String app) {
-    return queries.currentRelease(app).flatMap(Release::imageRef);
+  public Optional<ImageReference> currentImage(String app) {
+    return queries.currentRelease(app).flatMap(Release::imageReference);
   }
 
   /**

@@ -1,5 +1,7 @@
 package dev.flyregistry.graphql;
 
+import dev.flyregistry.registry.ImageReference;
+import dev.flyregistry.registry.InvalidReferenceException;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
@@ -12,7 +14,8 @@ import java.util.Optional;
  * @param description the description ({@code "Deploy image"}, ...)
  * @param reason the reason ({@code "deploy"}, ...)
  * @param status the status text as the API sent it; see {@link #releaseStatus()}
- * @param imageRef the image the release deployed, when the API knows it
+ * @param imageRef the image the release deployed as the API wrote it, when it knows it; see {@link
+ *     #imageReference()}
  * @param stable whether Fly marks the release stable
  * @param user who created the release, when known
  * @param createdAt when the release was created
@@ -73,6 +76,24 @@ public record Release(
    */
   public boolean isInterrupted() {
     return releaseStatus() == ReleaseStatus.INTERRUPTED;
+  }
+
+  /**
+   * The deployed image as a parsed reference. The API's text is read the way the Docker CLI reads
+   * it ({@link ImageReference#parseDocker(String)}): a name without a registry is on Docker Hub.
+   *
+   * @return the reference, empty when the release names no image or its text is not a valid
+   *     reference (then {@link #imageRef()} still holds the text)
+   */
+  public Optional<ImageReference> imageReference() {
+    if (imageRef.isEmpty() || imageRef.get().isBlank()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(ImageReference.parseDocker(imageRef.get().trim()));
+    } catch (InvalidReferenceException e) {
+      return Optional.empty();
+    }
   }
 
   /**

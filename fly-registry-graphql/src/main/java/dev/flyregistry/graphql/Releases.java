@@ -1,6 +1,8 @@
 package dev.flyregistry.graphql;
 
 import dev.flyregistry.graphql.internal.FlyQueries;
+import dev.flyregistry.registry.ImageReference;
+import dev.flyregistry.registry.InvalidReferenceException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -20,6 +22,8 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * An app's releases from Fly's GraphQL API ({@code releasesUnprocessed}): the list {@code fly
@@ -33,12 +37,14 @@ import java.util.stream.StreamSupport;
  * try (Stream<Release> all = client.releases().stream("my-app")) {
  *   all.filter(Release::isComplete).forEach(System.out::println);
  * }
- * List<String> images = client.releases().imageRefs("my-app");
+ * List<ImageReference> images = client.releases().imageRefs("my-app");
  * }</pre>
  */
 public final class Releases {
   /** The page size of {@link #stream(String)}, {@link #iterator(String)} and image listings. */
   public static final int DEFAULT_PAGE_SIZE = 50;
+
+  private static final Logger LOG = LoggerFactory.getLogger(Releases.class);
 
   private static final AtomicInteger POOL_IDS = new AtomicInteger();
 
@@ -145,21 +151,22 @@ public final class Releases {
   }
 
   /**
-   * The distinct image references the app's releases deployed, newest first (ordered by the most
-   * recent release that used each one). Walks every release page by page, holding only the distinct
-   * references.
+   * The distinct image references the app's releases deployed, as the API wrote them, newest first
+   * (ordered by the most recent release that used each one). Walks every release page by page,
+   * holding only the distinct references.
    *
    * @param app the app name
-   * @return the references, such as {@code registry.fly.io/my-app:deployment-01H...}
+   * @return the references' text, such as {@code registry.fly.io/my-app:deployment-01H...}
    * @throws AppNotFoundException when the app does not exist or the token cannot see it
    */
-  public List<String> imageRefs(String app) {
+  public List<String> imageRefTexts(String app) {
     Map<String, Integer> newest = new LinkedHashMap<>();
     try (ReleaseIterator it = iterator(app)) {
       while (it.hasNext()) {
         Release r = it.next();
         r.imageRef()
-            .filter(ref -> !ref.isBlank())
+            .map(String::trim)
+            .filter(ref -> !ref.isEmpty())
             .ifPresent(ref -> newest.merge(ref, r.version(), Math::max));
       }
     }
@@ -174,6 +181,29 @@ public final class Releases {
   }
 
   /**
+   * The distinct images the app's releases deployed, newest first: the SDK's answer to "list the
+   * tags of my app's repository", since Fly's registry documents no tag listing. The API's text is
+   * parsed as {@link Release#imageReference()} does; texts that are not valid references are
+   * skipped (and logged), {@link #imageRefTexts(String)} keeps them.
+   *
+   * @param app the app name
+   * @return the references, such as {@code registry.fly.io/my-app:deployment-01H...}
+   * @throws AppNotFoundException when the app does not exist or the token cannot see it
+   */
+  public List<ImageReference> imageRefs(String app) {
+    LinkedHashSet<ImageReference> refs = new LinkedHashSet<>();
+    for (String text : imageRefTexts(app)) {
+      try {
+        refs.add(ImageReference.parseDocker(text));
+      } catch (InvalidReferenceException e) {
+        LOG.warn(
+            "skipping image reference of app '{}' that does not parse: {}", app, e.getMessage());
+      }
+    }
+    return List.copyOf(refs);
+  }
+
+  /**
    * {@link #imageRefs(String)} for many apps at once, at most {@code HttpSettings.maxConcurrency()}
    * apps in flight. Fails with the first failing app's exception (in the order given) and stops the
    * others.
@@ -182,14 +212,14 @@ public final class Releases {
    * @return app name to its references, in the order given
    * @throws AppNotFoundException when one of the apps does not exist
    */
-  public Map<String, List<String>> imageRefs(Collection<String> apps) {
+  public Map<String, List<ImageReference>> imageRefs(Collection<String> apps) {
     Objects.requireNonNull(apps, "apps");
     LinkedHashSet<String> unique = new LinkedHashSet<>();
     for (String app : apps) {
       requireApp(app);
       unique.add(app);
     }
-    Map<String, List<String>> out = new LinkedHashMap<>();
+    Map<String, List<ImageReference>> out = new LinkedHashMap<>();
     if (unique.isEmpty()) {
       return out;
     }
@@ -205,11 +235,11 @@ public final class Releases {
         };
     ExecutorService executor = Executors.newFixedThreadPool(threads, factory);
     try {
-      Map<String, Future<List<String>>> futures = new LinkedHashMap<>();
+      Map<String, Future<List<ImageReference>>> futures = new LinkedHashMap<>();
       for (String app : unique) {
         futures.put(app, executor.submit(() -> imageRefs(app)));
       }
-      for (Map.Entry<String, Future<List<String>>> e : futures.entrySet()) {
+      for (Map.Entry<String, Future<List<ImageReference>>> e : futures.entrySet()) {
         try {
           out.put(e.getKey(), e.getValue().get());
         } catch (ExecutionException ee) {

@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.flyregistry.auth.AuthException;
 import dev.flyregistry.auth.FlyToken;
 import dev.flyregistry.http.HttpSettings;
+import dev.flyregistry.registry.ImageReference;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Instant;
@@ -522,7 +523,7 @@ class GraphqlClientTest {
     server.enqueue(json("{\"data\":{\"app\":{\"currentReleaseUnprocessed\":" + current + "}}}"));
     server.enqueue(json("{\"data\":{\"app\":{\"currentReleaseUnprocessed\":null}}}"));
 
-    assertThat(client.currentImage("app")).contains("registry.fly.io/app:v7");
+    assertThat(client.currentImage("app")).contains(ImageReference.parse("registry.fly.io/app:v7"));
     assertThat(client.currentImage("app")).isEmpty();
     JsonNode sent = body(server.takeRequest());
     assertThat(sent.get("query").asText()).contains("currentReleaseUnprocessed");
@@ -606,11 +607,45 @@ class GraphqlClientTest {
     nodes.add(release(5, null, null, null));
     nodes.add(release(4, "registry.fly.io/app:b", null, null));
     nodes.add(release(3, "registry.fly.io/app:c", null, null));
-    nodes.add(release(2, "registry.fly.io/app:a", null, null));
+    nodes.add(release(2, "flyio/hellofly:latest", null, null));
     nodes.add(release(1, "registry.fly.io/app:b", null, null));
     server.enqueue(json(Fixtures.pageAnswer(nodes, false, "end", 6)));
 
     assertThat(client.releases().imageRefs("app"))
-        .containsExactly("registry.fly.io/app:c", "registry.fly.io/app:b", "registry.fly.io/app:a");
+        .containsExactly(
+            ImageReference.parse("registry.fly.io/app:c"),
+            ImageReference.parse("registry.fly.io/app:b"),
+            ImageReference.parse("registry-1.docker.io/flyio/hellofly:latest"));
+  }
+
+  @Test
+  void imageRefTextsKeepWhatDoesNotParse() {
+    List<com.fasterxml.jackson.databind.node.ObjectNode> nodes = new ArrayList<>();
+    nodes.add(release(3, "Not A Reference!", null, null));
+    nodes.add(release(2, "registry.fly.io/app:v2", null, null));
+    nodes.add(release(1, "", null, null));
+    server.enqueue(json(Fixtures.pageAnswer(nodes, false, "end", 3)));
+    server.enqueue(json(Fixtures.pageAnswer(nodes, false, "end", 3)));
+
+    assertThat(client.releases().imageRefTexts("app"))
+        .containsExactly("Not A Reference!", "registry.fly.io/app:v2");
+    assertThat(client.releases().imageRefs("app"))
+        .containsExactly(ImageReference.parse("registry.fly.io/app:v2"));
+  }
+
+  @Test
+  void releaseImageReferenceParsesTheApiText() {
+    var hub = release(3, "nginx:1.27", null, null);
+    var bad = release(2, "Not A Reference!", null, null);
+    var none = release(1, null, null, null);
+    server.enqueue(json(releasesAnswer(List.of(hub, bad, none))));
+
+    List<Release> releases = client.releases().list("app", 3);
+
+    assertThat(releases.get(0).imageReference())
+        .contains(ImageReference.parse("registry-1.docker.io/library/nginx:1.27"));
+    assertThat(releases.get(1).imageReference()).isEmpty();
+    assertThat(releases.get(1).imageRef()).contains("Not A Reference!");
+    assertThat(releases.get(2).imageReference()).isEmpty();
   }
 }

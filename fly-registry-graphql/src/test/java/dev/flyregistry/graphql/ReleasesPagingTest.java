@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flyregistry.auth.FlyToken;
 import dev.flyregistry.http.HttpSettings;
+import dev.flyregistry.registry.ImageReference;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.util.ArrayList;
@@ -212,16 +213,16 @@ class ReleasesPagingTest {
     List<String> apps =
         IntStream.rangeClosed(1, 50).mapToObj(i -> "app-" + i).collect(Collectors.toList());
 
-    Map<String, List<String>> refs = client.releases().imageRefs(apps);
+    Map<String, List<ImageReference>> refs = client.releases().imageRefs(apps);
 
     assertThat(refs.keySet()).containsExactlyElementsOf(apps);
     for (int n = 1; n <= 50; n++) {
       String app = "app-" + n;
       assertThat(refs.get(app))
           .containsExactly(
-              "registry.fly.io/" + app + ":v" + (n + 1),
-              "registry.fly.io/shared:base",
-              "registry.fly.io/" + app + ":v" + n);
+              ImageReference.flyApp(app, "v" + (n + 1)),
+              ImageReference.flyApp("shared", "base"),
+              ImageReference.flyApp(app, "v" + n));
     }
     assertThat(server.getRequestCount()).isEqualTo(50);
     assertThat(maxInFlight.get()).isBetween(1, 4);
@@ -255,9 +256,9 @@ class ReleasesPagingTest {
   void imageRefsOfNoAppsIsEmptyAndDuplicatesAreLookedUpOnce() {
     serveSevenReleases();
     assertThat(client.releases().imageRefs(List.of())).isEmpty();
-    Map<String, List<String>> refs = client.releases().imageRefs(List.of("app", "app"));
+    Map<String, List<ImageReference>> refs = client.releases().imageRefs(List.of("app", "app"));
     assertThat(refs).containsOnlyKeys("app");
-    assertThat(refs.get("app")).hasSize(7).first().isEqualTo("registry.fly.io/app:v7");
+    assertThat(refs.get("app")).hasSize(7).first().isEqualTo(ImageReference.flyApp("app", "v7"));
     assertThat(server.getRequestCount()).isEqualTo(1);
   }
 }
