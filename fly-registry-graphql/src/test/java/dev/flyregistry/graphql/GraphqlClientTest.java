@@ -287,6 +287,38 @@ class GraphqlClientTest {
   }
 
   @Test
+  void queryIsRepeatedWhenTheBodyIsCutOff() {
+    String full = releasesAnswer(List.of(release(1, "img", null, null)));
+    server.enqueue(
+        new MockResponse.Builder()
+            .body(full)
+            .onResponseBody(SocketEffect.ShutdownConnection.INSTANCE)
+            .build());
+    server.enqueue(json(full));
+
+    assertThat(client.releases().list("app", 1)).hasSize(1);
+    assertThat(server.getRequestCount()).isEqualTo(2);
+  }
+
+  @Test
+  void retriesStopAfterTheConfiguredAttempts() {
+    try (GraphqlClient once =
+        GraphqlClient.builder()
+            .token(FlyToken.parse(USER_TOKEN))
+            .endpoint(server.url("/graphql").toString())
+            .http(
+                HttpSettings.defaults()
+                    .withSleeper(d -> {})
+                    .withRetry(dev.flyregistry.http.RetrySettings.none()))
+            .build()) {
+      server.enqueue(status(502, "bad gateway"));
+      assertThatThrownBy(() -> once.releases().list("app", 1))
+          .isInstanceOf(GraphqlTransportException.class);
+    }
+    assertThat(server.getRequestCount()).isEqualTo(1);
+  }
+
+  @Test
   void http401IsAnAuthErrorWithoutTheToken() {
     server.enqueue(status(401, "{\"errors\":[{\"message\":\"bad token\"}]}"));
 
