@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# Benchmarks of the fly-registry SDK against its peers (jib-core, skopeo, hey) on a real registry on 127.0.0.1.
+# Installs what is missing, builds the project, runs every measurement and writes docs/BENCHMARKS.md.
+#
+#   bench/run.sh              full run: 3 interleaved rounds (about 10-15 minutes on 2 cores)
+#   bench/run.sh --quick      one round, smaller warm-up and samples (under 3 minutes)
+#
+# Other options: --no-build (use the jars of a previous build), --no-install, --out FILE,
+# and any option of dev.flyregistry.benchmarks.BenchMain (--rounds N, --refs N, --skopeo-sample N,
+# --warmup N, --push-mib 64,512, --skip push,copy,graphql,cold, --flyreg 'COMMAND').
+# Environment: MAVEN_ARGS_EXTRA adds arguments to the Maven runs (for example -o).
+#
+# The harness starts and stops everything itself: two docker-registry processes (no auth, token mode), the
+# Java TokenIssuer and FlyEmulator inside the harness JVM, one JVM per client run. Nothing listens beyond
+# 127.0.0.1 and every load loop is bounded.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+
+BUILD=true
+INSTALL=true
+OUT="$ROOT/docs/BENCHMARKS.md"
+ARGS=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --no-build) BUILD=false ;;
+    --no-install) INSTALL=false ;;
+    --out) OUT=$(realpath -m "$2"); shift ;;
+    -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) ARGS+=("$1") ;;
+  esac
+  shift
+done
+
+log() { printf '\n==> %s\n' "$*" >&2; }
+
+# ---------------------------------------------------------------------------------------------- packages
+PACKAGES=(docker-registry skopeo hey apache2-utils openssl)
+OPTIONAL=(hyperfine)
+
+missing() {
+  local p
+  for p in "$@"; do
+    if [ "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)" != "install ok installed" ]; then
+      printf '%s\n' "$p"
+    fi
+  done
+}
+
+if [ "$INSTALL" = true ] && command -v dpkg-query > /dev/null && command -v apt-get > /dev/null; then
+  need=$(missing "${PACKAGES[@]}")
+  want=$(missing "${OPTIONAL[@]}")
+  if [ -n "$need$want" ]; then
+    sudo=()
+    if [ "$(id -u)" != 0 ]; then sudo=(sudo); fi
+    log "installing: $(echo "$need $want" | tr '\n' ' ')"
+    "${sudo[@]}" apt-get update -qq
+    if [ -n "$need" ]; then
+      # shellcheck disable=SC2086
+      DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq $need > /dev/null
+    fi
+    for p in $want; do
+      DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq "$p" > /dev/null 2>&1 \
+        || echo "optional package $p not installed" >&2
+    done
+  fi
+fi
+for tool in docker-registry skopeo hey java mvn; do
+  command -v "$tool" > /dev/null || { echo "missing: $tool (install it, or run without --no-install)" >&2; exit 1; }
+done
+
+# ---------------------------------------------------------------------------------------------- build
+# shellcheck disable=SC2206
+MVN=(mvn -q -B ${MAVEN_ARGS_EXTRA:-})
+if [ "$BUILD" = true ]; then
+  log "building (mvn -q -B -DskipTests install)"
+  # Javadoc, sources, formatting and coverage do not change the code measured: skipped for speed.
+  "${MVN[@]}" -DskipTests -Dmaven.javadoc.skip=true -Dmaven.source.skip=true -Dspotless.check.skip=true \
+    -Djacoco.skip=true install
+fi
+CP_FILE="$ROOT/fly-registry-benchmarks/target/bench-classpath.txt"
+"${MVN[@]}" -pl fly-registry-benchmarks dependency:build-classpath -Dmdep.includeScope=runtime \
+  -Dmdep.outputFile="$CP_FILE" > /dev/null
+CP="$ROOT/fly-registry-benchmarks/target/classes:$(cat "$CP_FILE")"
+
+# The flyreg CLI for the cold-start measurement, when the examples module builds one.
+if ! printf '%s\n' "${ARGS[@]+"${ARGS[@]}"}" | grep -qx -- --flyreg; then
+  for launcher in "$ROOT"/fly-registry-examples/target/flyreg "$ROOT"/fly-registry-examples/target/bin/flyreg; do
+    if [ -x "$launcher" ]; then ARGS+=(--flyreg "$launcher"); break; fi
+  done
+  if ! printf '%s\n' "${ARGS[@]+"${ARGS[@]}"}" | grep -qx -- --flyreg; then
+    jar=$(ls "$ROOT"/fly-registry-examples/target/fly-registry-examples-*-cli.jar 2>/dev/null | head -n 1 || true)
+    if [ -n "$jar" ]; then ARGS+=(--flyreg "java -jar $jar"); fi
+  fi
+fi
+
+# ---------------------------------------------------------------------------------------------- run
+log "running the benchmarks (${ARGS[*]+"${ARGS[*]}"})"
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/fly-registry-bench.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+java -Xmx2g -cp "$CP" dev.flyregistry.benchmarks.BenchMain --work "$WORK" --out "$OUT" "${ARGS[@]+"${ARGS[@]}"}"
+log "wrote $OUT"

@@ -1,0 +1,116 @@
+package dev.flyregistry.benchmarks;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Settings of one harness run.
+ *
+ * @param quick the short mode (one round, smaller warm-up and sample, 64 MiB push only)
+ * @param rounds how many interleaved rounds
+ * @param out the report to write
+ * @param work scratch directory (reference lists, layouts, worker logs)
+ * @param refs how many references the bulk existence check uses (half present)
+ * @param skopeoSample how many of them {@code skopeo inspect} checks
+ * @param sdkConcurrency concurrencies of the SDK's {@code existsAll}
+ * @param jibConcurrency thread pool sizes for jib-core
+ * @param heyConcurrency {@code hey -c} values (the best one is the ceiling)
+ * @param warmup checks each worker JVM makes before the measured run
+ * @param pushMiB layer sizes pushed, in MiB
+ * @param releases releases the GraphQL measurement streams
+ * @param skip measurements not to run ({@code push}, {@code copy}, {@code graphql}, {@code cold})
+ * @param flyreg the command that runs the {@code flyreg} CLI, or null to look for it
+ * @param workerTimeout when a worker JVM is killed
+ */
+record Options(
+    boolean quick,
+    int rounds,
+    Path out,
+    Path work,
+    int refs,
+    int skopeoSample,
+    List<Integer> sdkConcurrency,
+    List<Integer> jibConcurrency,
+    List<Integer> heyConcurrency,
+    int warmup,
+    List<Integer> pushMiB,
+    int releases,
+    Set<String> skip,
+    String flyreg,
+    Duration workerTimeout) {
+
+  static Options parse(String[] args) {
+    boolean quick = Arrays.asList(args).contains("--quick");
+    int rounds = quick ? 1 : 3;
+    Path out = Path.of("docs/BENCHMARKS.md");
+    Path work = Path.of(System.getProperty("java.io.tmpdir"), "fly-registry-bench");
+    int refs = 2000;
+    int skopeo = quick ? 20 : 50;
+    int warmup = quick ? 400 : 2000;
+    List<Integer> push = quick ? List.of(64) : List.of(64, 512);
+    Set<String> skip = new LinkedHashSet<>();
+    String flyreg = null;
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      switch (a) {
+        case "--quick" -> {}
+        case "--rounds" -> rounds = Integer.parseInt(value(args, ++i, a));
+        case "--out" -> out = Path.of(value(args, ++i, a));
+        case "--work" -> work = Path.of(value(args, ++i, a));
+        case "--refs" -> refs = Integer.parseInt(value(args, ++i, a));
+        case "--skopeo-sample" -> skopeo = Integer.parseInt(value(args, ++i, a));
+        case "--warmup" -> warmup = Integer.parseInt(value(args, ++i, a));
+        case "--push-mib" -> push = ints(value(args, ++i, a));
+        case "--skip" -> skip.addAll(Arrays.asList(value(args, ++i, a).split(",")));
+        case "--flyreg" -> flyreg = value(args, ++i, a);
+        default -> throw new IllegalArgumentException("unknown option " + a);
+      }
+    }
+    if (rounds < 1
+        || refs < 2 * BenchMain.REPOSITORIES
+        || refs % (2 * BenchMain.REPOSITORIES) != 0) {
+      throw new IllegalArgumentException(
+          "--rounds must be >= 1 and --refs a multiple of " + 2 * BenchMain.REPOSITORIES);
+    }
+    return new Options(
+        quick,
+        rounds,
+        out,
+        work,
+        refs,
+        skopeo,
+        List.of(1, 4, 16, 64),
+        List.of(1, 4, 16),
+        quick ? List.of(16) : List.of(16, 64),
+        warmup,
+        push,
+        10_000,
+        skip,
+        flyreg,
+        Duration.ofMinutes(10));
+  }
+
+  private static String value(String[] args, int i, String option) {
+    if (i >= args.length) {
+      throw new IllegalArgumentException(option + " needs a value");
+    }
+    return args[i];
+  }
+
+  private static List<Integer> ints(String csv) {
+    List<Integer> out = new ArrayList<>();
+    for (String s : csv.split(",")) {
+      out.add(Integer.parseInt(s.trim()));
+    }
+    return List.copyOf(out);
+  }
+
+  boolean runs(String measurement) {
+    return !skip.contains(measurement);
+  }
+}

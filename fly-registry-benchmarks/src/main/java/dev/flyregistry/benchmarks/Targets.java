@@ -1,0 +1,223 @@
+package dev.flyregistry.benchmarks;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.OptionalDouble;
+import java.util.function.IntFunction;
+
+/**
+ * The issue's targets, computed from the samples of one run. Ratios are taken within each round
+ * (clients are compared only with figures of the same round), then summarised by their median over
+ * the rounds; a target is met when that median is on the right side of the threshold. Counts
+ * (sockets, token requests) must hold in every round.
+ */
+final class Targets {
+  static final String SDK = "SDK existsAll";
+  static final String JIB = "jib-core";
+  static final String SKOPEO = "skopeo inspect";
+  static final String HEY_MIX = "hey mix";
+
+  /**
+   * One target's outcome.
+   *
+   * @param name what the issue asks
+   * @param measured the figure, formatted
+   * @param met true, false, or null when it could not be computed
+   * @param detail how it was computed, or why it could not be
+   */
+  record Outcome(String name, String measured, Boolean met, String detail) {}
+
+  private final List<Sample> samples;
+  private final int rounds;
+
+  Targets(List<Sample> samples, int rounds) {
+    this.samples = List.copyOf(samples);
+    this.rounds = rounds;
+  }
+
+  List<Outcome> evaluate(List<String> modes) {
+    List<Outcome> out = new ArrayList<>();
+    for (String mode : modes) {
+      out.add(
+          ratioAtLeast(
+              "Bulk existence at its best concurrency ≥ 90% of the hey ceiling (" + mode + ")",
+              r ->
+                  best(r, "exists", mode, SDK, "checksPerSecond")
+                      / value(r, "exists", mode, HEY_MIX, 0, "checksPerSecond"),
+              0.90,
+              true,
+              "SDK best checks/s ÷ hey ceiling for the 50/50 mix, per round"));
+    }
+    for (String mode : modes) {
+      out.add(
+          ratioAtLeast(
+              "≥ 1.3× jib-core's best throughput (" + mode + ")",
+              r ->
+                  best(r, "exists", mode, SDK, "checksPerSecond")
+                      / best(r, "exists", mode, JIB, "checksPerSecond"),
+              1.3,
+              false,
+              "SDK best checks/s ÷ jib-core best checks/s, per round"));
+      out.add(
+          ratioAtLeast(
+              "≥ 1.5× jib-core's throughput at concurrency 1 (" + mode + ")",
+              r ->
+                  value(r, "exists", mode, SDK, 1, "checksPerSecond")
+                      / value(r, "exists", mode, JIB, 1, "checksPerSecond"),
+              1.5,
+              false,
+              "SDK ÷ jib-core checks/s at concurrency 1, per round"));
+      out.add(
+          ratioAtMost(
+              "≤ 40% of jib-core's client CPU time per check (" + mode + ")",
+              r -> worstCpuRatio(r, mode),
+              0.40,
+              "SDK ÷ jib-core process CPU per check at the same concurrency (1, 4, 16); the worst"
+                  + " of the three, per round"));
+    }
+    for (String mode : modes) {
+      out.add(socketsTarget(mode));
+    }
+    out.add(tokenTarget("token"));
+    return out;
+  }
+
+  /** SDK CPU per check ÷ jib-core's at each common concurrency; the largest ratio. */
+  private double worstCpuRatio(int round, String mode) {
+    double worst = Double.NaN;
+    for (Sample s : samples) {
+      if (s.round() == round && s.mode().equals(mode) && s.client().equals(SDK)) {
+        double jib = value(round, "exists", mode, JIB, s.concurrency(), "cpuMicrosPerCheck");
+        if (!Double.isNaN(jib)) {
+          double ratio = s.get("cpuMicrosPerCheck") / jib;
+          worst = Double.isNaN(worst) ? ratio : Math.max(worst, ratio);
+        }
+      }
+    }
+    return worst;
+  }
+
+  private Outcome socketsTarget(String mode) {
+    String name = "≤ concurrency + 4 sockets open after " + "the checks (" + mode + ")";
+    int worstExcess = Integer.MIN_VALUE;
+    String worst = null;
+    for (Sample s : samples) {
+      if (s.measurement().equals("exists") && s.mode().equals(mode) && s.client().equals(SDK)) {
+        int excess = (int) s.get("sockets") - s.concurrency();
+        if (excess > worstExcess) {
+          worstExcess = excess;
+          worst =
+              (int) s.get("sockets")
+                  + " at concurrency "
+                  + s.concurrency()
+                  + " (round "
+                  + s.round()
+                  + ")";
+        }
+      }
+    }
+    if (worst == null) {
+      return new Outcome(name, "n/a", null, "no SDK existence samples");
+    }
+    return new Outcome(
+        name,
+        "worst: " + worst,
+        worstExcess <= 4,
+        "ESTABLISHED connections of the worker JVM to the registry port after existsAll, every"
+            + " concurrency and round");
+  }
+
+  private Outcome tokenTarget(String mode) {
+    String name = "One token request per repository scope for the whole run (" + mode + ")";
+    double worst = Double.NaN;
+    double scopes = Double.NaN;
+    for (Sample s : samples) {
+      if (s.measurement().equals("exists") && s.mode().equals(mode) && s.client().equals(SDK)) {
+        double extra = s.get("tokenRequests") - BenchMain.REPOSITORIES;
+        if (Double.isNaN(worst) || extra > worst) {
+          worst = extra;
+          scopes = s.get("tokenScopes");
+        }
+      }
+    }
+    if (Double.isNaN(worst)) {
+      return new Outcome(name, "n/a", null, "no SDK samples in token mode");
+    }
+    return new Outcome(
+        name,
+        String.format(
+            Locale.ROOT,
+            "at most %d requests (%d distinct scopes) for %d repositories",
+            (long) (worst + BenchMain.REPOSITORIES),
+            (long) scopes,
+            BenchMain.REPOSITORIES),
+        worst <= 0,
+        "requests the token issuer answered during each measured existsAll run (a fresh client,"
+            + " 2,000 checks), the worst run");
+  }
+
+  Outcome ratioAtLeast(
+      String name, IntFunction<Double> perRound, double threshold, boolean percent, String how) {
+    return ratio(name, perRound, threshold, true, percent, how);
+  }
+
+  Outcome ratioAtMost(String name, IntFunction<Double> perRound, double threshold, String how) {
+    return ratio(name, perRound, threshold, false, true, how);
+  }
+
+  private Outcome ratio(
+      String name,
+      IntFunction<Double> perRound,
+      double threshold,
+      boolean atLeast,
+      boolean percent,
+      String how) {
+    List<Double> values = new ArrayList<>();
+    for (int r = 1; r <= rounds; r++) {
+      double v = perRound.apply(r);
+      if (!Double.isNaN(v) && !Double.isInfinite(v)) {
+        values.add(v);
+      }
+    }
+    if (values.isEmpty()) {
+      return new Outcome(name, "n/a", null, "not measured in this run");
+    }
+    Stats s = Stats.of(values);
+    boolean met = atLeast ? s.median() >= threshold : s.median() <= threshold;
+    String measured =
+        percent
+            ? new Stats(s.median() * 100, s.min() * 100, s.max() * 100, s.count()).format(0) + "%"
+            : new Stats(s.median(), s.min(), s.max(), s.count()).format(2) + "×";
+    return new Outcome(name, measured, met, how);
+  }
+
+  double value(
+      int round, String measurement, String mode, String client, int concurrency, String key) {
+    for (Sample s : samples) {
+      if (s.round() == round
+          && s.measurement().equals(measurement)
+          && s.mode().equals(mode)
+          && s.client().equals(client)
+          && s.concurrency() == concurrency) {
+        return s.get(key);
+      }
+    }
+    return Double.NaN;
+  }
+
+  double best(int round, String measurement, String mode, String client, String key) {
+    OptionalDouble max =
+        samples.stream()
+            .filter(
+                s ->
+                    s.round() == round
+                        && s.measurement().equals(measurement)
+                        && s.mode().equals(mode)
+                        && s.client().equals(client))
+            .mapToDouble(s -> s.get(key))
+            .filter(v -> !Double.isNaN(v))
+            .max();
+    return max.orElse(Double.NaN);
+  }
+}

@@ -1,0 +1,290 @@
+package dev.flyregistry.benchmarks;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.cloud.tools.jib.api.Credential;
+import com.google.cloud.tools.jib.event.EventHandlers;
+import com.google.cloud.tools.jib.http.FailoverHttpClient;
+import dev.flyregistry.auth.Credentials;
+import dev.flyregistry.auth.FlyToken;
+import dev.flyregistry.graphql.GraphqlClient;
+import dev.flyregistry.graphql.Release;
+import dev.flyregistry.http.HttpSettings;
+import dev.flyregistry.registry.Descriptor;
+import dev.flyregistry.registry.ImageReference;
+import dev.flyregistry.registry.RegistryClient;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Stream;
+
+/**
+ * One client measurement in a fresh JVM, so that its process CPU time and its sockets are its own.
+ *
+ * <p>Protocol with {@link BenchMain}: arguments {@code TASK key=value...}; the worker warms up with
+ * a client of its own (closed afterwards), prints {@code READY}, waits for a line on stdin, runs
+ * the measured operation with a fresh client, and prints {@code RESULT <json>}. Process CPU time
+ * ({@code OperatingSystemMXBean.getProcessCpuTime()}) and wall time cover the measured part only;
+ * sockets are counted right after it, before the client is closed.
+ */
+public final class Worker {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private Worker() {}
+
+  /**
+   * @param args the task ({@code exists-sdk}, {@code exists-jib}, {@code graphql-sdk}) and its
+   *     {@code key=value} parameters
+   * @throws Exception on any failure (the harness reports the stderr)
+   */
+  public static void main(String[] args) throws Exception {
+    if (args.length < 1) {
+      throw new IllegalArgumentException("usage: Worker TASK key=value...");
+    }
+    Map<String, String> p = new HashMap<>();
+    for (int i = 1; i < args.length; i++) {
+      int eq = args[i].indexOf('=');
+      if (eq < 0) {
+        throw new IllegalArgumentException("not key=value: " + args[i]);
+      }
+      p.put(args[i].substring(0, eq), args[i].substring(eq + 1));
+    }
+    Map<String, Object> result =
+        switch (args[0]) {
+          case "exists-sdk" -> existsSdk(p);
+          case "exists-jib" -> existsJib(p);
+          case "graphql-sdk" -> graphqlSdk(p);
+          default -> throw new IllegalArgumentException("unknown task " + args[0]);
+        };
+    System.out.println("RESULT " + JSON.writeValueAsString(result));
+    System.out.flush();
+    System.exit(0);
+  }
+
+  // ------------------------------------------------------------------ existence, the SDK
+
+  private static Map<String, Object> existsSdk(Map<String, String> p) throws Exception {
+    List<String> refTexts = Files.readAllLines(Path.of(p.get("refs")));
+    List<ImageReference> refs = refTexts.stream().map(ImageReference::parse).toList();
+    int concurrency = Integer.parseInt(p.get("concurrency"));
+    int warmup = Integer.parseInt(p.getOrDefault("warmup", "0"));
+    int port = Integer.parseInt(p.get("port"));
+    Credentials credentials =
+        p.containsKey("user")
+            ? Credentials.basic(p.get("user"), p.get("password"))
+            : Credentials.anonymous();
+    HttpSettings http = HttpSettings.defaults().withMaxConcurrency(concurrency);
+    if (warmup > 0) {
+      try (RegistryClient warm =
+          RegistryClient.builder().credentials(credentials).http(http).build()) {
+        warm.existsAll(refs.subList(0, Math.min(warmup, refs.size())));
+      }
+    }
+    awaitGo();
+    Measure m = Measure.start();
+    try (RegistryClient client =
+        RegistryClient.builder().credentials(credentials).http(http).build()) {
+      Map<ImageReference, Optional<Descriptor>> found = client.existsAll(refs);
+      Map<String, Object> out = m.stop();
+      out.put("sockets", ProcNet.establishedTo(port));
+      out.put("checks", found.size());
+      out.put("found", found.values().stream().filter(Optional::isPresent).count());
+      return out;
+    }
+  }
+
+  // ------------------------------------------------------------------ existence, jib-core
+
+  private static Map<String, Object> existsJib(Map<String, String> p) throws Exception {
+    List<String> refs = Files.readAllLines(Path.of(p.get("refs")));
+    int concurrency = Integer.parseInt(p.get("concurrency"));
+    int warmup = Integer.parseInt(p.getOrDefault("warmup", "0"));
+    int port = Integer.parseInt(p.get("port"));
+    Credential credential =
+        p.containsKey("user") ? Credential.from(p.get("user"), p.get("password")) : null;
+    if (warmup > 0) {
+      JibChecker warm = new JibChecker(credential, concurrency);
+      try {
+        warm.checkAll(refs.subList(0, Math.min(warmup, refs.size())));
+      } finally {
+        warm.close();
+      }
+    }
+    awaitGo();
+    Measure m = Measure.start();
+    JibChecker checker = new JibChecker(credential, concurrency);
+    try {
+      long found = checker.checkAll(refs);
+      Map<String, Object> out = m.stop();
+      out.put("sockets", ProcNet.establishedTo(port));
+      out.put("checks", refs.size());
+      out.put("found", found);
+      return out;
+    } finally {
+      checker.close();
+    }
+  }
+
+  /**
+   * Checks manifests the way Jib does ({@code RegistryClient.checkManifest(tag)}: a GET of the
+   * manifest): one {@code FailoverHttpClient} (one connection pool) shared by one Jib {@code
+   * RegistryClient} per repository (Jib's client is bound to one image), a fixed thread pool.
+   */
+  private static final class JibChecker {
+    private final Credential credential;
+    private final FailoverHttpClient http;
+    private final ExecutorService pool;
+    private final Map<String, com.google.cloud.tools.jib.registry.RegistryClient> clients =
+        new HashMap<>();
+
+    JibChecker(Credential credential, int concurrency) {
+      this.credential = credential;
+      // Plain HTTP to the loopback registry (Jib tries HTTPS first, then falls back), and
+      // credentials over it.
+      this.http = new FailoverHttpClient(true, true, event -> {});
+      this.pool = Executors.newFixedThreadPool(concurrency);
+    }
+
+    private synchronized com.google.cloud.tools.jib.registry.RegistryClient client(
+        String registry, String repository) throws Exception {
+      String key = registry + "/" + repository;
+      com.google.cloud.tools.jib.registry.RegistryClient c = clients.get(key);
+      if (c == null) {
+        com.google.cloud.tools.jib.registry.RegistryClient.Factory f =
+            com.google.cloud.tools.jib.registry.RegistryClient.factory(
+                EventHandlers.NONE, registry, repository, http);
+        if (credential != null) {
+          f.setCredential(credential);
+        }
+        c = f.newRegistryClient();
+        if (credential != null) {
+          c.doPullBearerAuth();
+        }
+        clients.put(key, c);
+      }
+      return c;
+    }
+
+    long checkAll(List<String> refs) throws Exception {
+      List<Future<Boolean>> futures = new ArrayList<>(refs.size());
+      for (String ref : refs) {
+        int slash = ref.indexOf('/');
+        int colon = ref.lastIndexOf(':');
+        String registry = ref.substring(0, slash);
+        String repository = ref.substring(slash + 1, colon);
+        String tag = ref.substring(colon + 1);
+        futures.add(pool.submit(() -> client(registry, repository).checkManifest(tag).isPresent()));
+      }
+      long found = 0;
+      for (Future<Boolean> f : futures) {
+        if (f.get()) {
+          found++;
+        }
+      }
+      return found;
+    }
+
+    void close() throws Exception {
+      pool.shutdownNow();
+      http.shutDown();
+    }
+  }
+
+  // ------------------------------------------------------------------ GraphQL
+
+  private static Map<String, Object> graphqlSdk(Map<String, String> p) throws Exception {
+    String token = System.getenv("BENCH_FLY_TOKEN");
+    if (token == null) {
+      throw new IllegalArgumentException("BENCH_FLY_TOKEN is not set");
+    }
+    String endpoint = p.get("endpoint");
+    String app = p.get("app");
+    int warmup = Integer.parseInt(p.getOrDefault("warmup", "0"));
+    try (GraphqlClient fly =
+        GraphqlClient.builder().token(FlyToken.parse(token)).endpoint(endpoint).build()) {
+      if (warmup > 0) {
+        try (Stream<Release> s = fly.releases().stream(app)) {
+          s.limit(warmup).forEach(r -> {});
+        }
+      }
+      resetPeaks();
+      awaitGo();
+      Measure m = Measure.start();
+      long n;
+      try (Stream<Release> s = fly.releases().stream(app)) {
+        n = s.count();
+      }
+      Map<String, Object> out = m.stop();
+      out.put("releases", n);
+      out.put("peakHeapBytes", peakHeapBytes());
+      out.put("maxHeapBytes", Runtime.getRuntime().maxMemory());
+      return out;
+    }
+  }
+
+  // ------------------------------------------------------------------ helpers
+
+  static void awaitGo() throws Exception {
+    System.out.println("READY");
+    System.out.flush();
+    String line =
+        new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+    if (line == null) {
+      throw new IllegalStateException("the harness closed stdin before GO");
+    }
+  }
+
+  static void resetPeaks() {
+    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+      if (pool.getType() == MemoryType.HEAP) {
+        pool.resetPeakUsage();
+      }
+    }
+  }
+
+  /** Sum of the heap pools' peak usage: an upper bound of the peak heap in use. */
+  static long peakHeapBytes() {
+    long sum = 0;
+    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+      if (pool.getType() == MemoryType.HEAP) {
+        sum += pool.getPeakUsage().getUsed();
+      }
+    }
+    return sum;
+  }
+
+  /** Wall time and this process's CPU time from start to stop. */
+  record Measure(long wall0, long cpu0) {
+    static Measure start() {
+      return new Measure(System.nanoTime(), cpuNanos());
+    }
+
+    Map<String, Object> stop() {
+      long cpu1 = cpuNanos();
+      long wall1 = System.nanoTime();
+      Map<String, Object> out = new LinkedHashMap<>();
+      out.put("wallNanos", wall1 - wall0);
+      out.put("cpuNanos", cpu1 - cpu0);
+      return out;
+    }
+
+    static long cpuNanos() {
+      return ((com.sun.management.OperatingSystemMXBean)
+              ManagementFactory.getOperatingSystemMXBean())
+          .getProcessCpuTime();
+    }
+  }
+}
