@@ -280,7 +280,9 @@ public final class RegistryTransport implements AutoCloseable {
       int status,
       ErrorBody body) {
     String scopes =
-        missing.stream().map(Scope::toString).collect(java.util.stream.Collectors.joining(" "));
+        Scope.normalize(missing).stream()
+            .map(Scope::toString)
+            .collect(java.util.stream.Collectors.joining(" "));
     String d = body.describe();
     return new InsufficientScopeException(
         operation
