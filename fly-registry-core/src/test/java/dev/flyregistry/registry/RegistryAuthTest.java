@@ -524,4 +524,97 @@ class RegistryAuthTest {
       assertThat(c.toString()).doesNotContain(PASSWORD);
     }
   }
+
+  @Test
+  void forbiddenWithInsufficientScopeChallengeNamesTheScope() {
+    Scripted s = new Scripted();
+    registryServer.setDispatcher(s);
+    s.then(
+        new MockResponse.Builder()
+            .code(403)
+            .addHeader(
+                "WWW-Authenticate",
+                "Bearer realm=\""
+                    + fake.realm
+                    + "\",scope=\"repository:app:push\",error=\"insufficient_scope\"")
+            .body("{\"errors\":[{\"code\":\"DENIED\",\"message\":\"push denied\"}]}"));
+    try (RegistryClient c = client(basic())) {
+      assertThatThrownBy(() -> c.manifest(ref("app:v1")))
+          .isInstanceOf(InsufficientScopeException.class)
+          .hasMessageContaining("repository:app:push")
+          .hasMessageContaining("DENIED");
+    }
+    assertThat(s.requests).hasSize(1);
+  }
+
+  @Test
+  void tagPagesOnAnotherOriginGetNoAuthorization() throws Exception {
+    fake.auth = FakeRegistry.Auth.BASIC;
+    fake.username = "x";
+    fake.password = PASSWORD;
+    try (MockWebServer other = new MockWebServer()) {
+      other.enqueue(
+          new MockResponse.Builder().code(200).body("{\"name\":\"app\",\"tags\":[\"c\"]}").build());
+      other.start(InetAddress.getByName("127.0.0.1"), 0);
+      String next = "http://localhost:" + other.getPort() + "/v2/app/tags/list?last=b";
+      FakeRegistry paging =
+          new FakeRegistry() {
+            @Override
+            public MockResponse dispatch(RecordedRequest request) {
+              MockResponse r = super.dispatch(request);
+              if (r.getCode() == 200 && request.getUrl().encodedPath().endsWith("/tags/list")) {
+                return new MockResponse.Builder()
+                    .code(200)
+                    .addHeader("Link", "<" + next + ">; rel=\"next\"")
+                    .body("{\"name\":\"app\",\"tags\":[\"a\",\"b\"]}")
+                    .build();
+              }
+              return r;
+            }
+          };
+      paging.auth = FakeRegistry.Auth.BASIC;
+      paging.username = "x";
+      paging.password = PASSWORD;
+      paging.tags.put("app", List.of("a", "b", "c"));
+      registryServer.setDispatcher(paging);
+      try (RegistryClient c = client(Credentials.basic("x", PASSWORD))) {
+        assertThat(c.tags(registry, "app")).containsExactly("a", "b", "c");
+      }
+      assertThat(other.takeRequest().getHeaders().get("Authorization")).isNull();
+    }
+  }
+
+  @Test
+  void unreadableTokenResponsesAreTypedAndNeverQuoted() {
+    fake.auth = FakeRegistry.Auth.BEARER;
+    put("app", "v1");
+    tokenServer.setDispatcher(
+        new mockwebserver3.Dispatcher() {
+          @Override
+          public MockResponse dispatch(RecordedRequest request) {
+            return new MockResponse.Builder()
+                .code(200)
+                .body("token=secret-token-value; not json")
+                .build();
+          }
+        });
+    try (RegistryClient c = client(basic())) {
+      assertThatThrownBy(() -> c.exists(ref("app:v1")))
+          .isInstanceOf(RegistryAuthenticationException.class)
+          .hasMessageContaining("not a JSON object")
+          .satisfies(e -> assertThat(e.getMessage()).doesNotContain("secret-token-value"));
+    }
+    tokenServer.setDispatcher(
+        new mockwebserver3.Dispatcher() {
+          @Override
+          public MockResponse dispatch(RecordedRequest request) {
+            return new MockResponse.Builder().code(200).body("{\"expires_in\":60}").build();
+          }
+        });
+    try (RegistryClient c = client(basic())) {
+      assertThatThrownBy(() -> c.exists(ref("app:v1")))
+          .isInstanceOf(RegistryAuthenticationException.class)
+          .hasMessageContaining("neither \"token\" nor \"access_token\"");
+    }
+  }
 }
