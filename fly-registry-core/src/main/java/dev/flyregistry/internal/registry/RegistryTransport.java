@@ -294,6 +294,9 @@ public final class RegistryTransport implements AutoCloseable {
             + ctx.credentialSource()
             + ": insufficient scope, the token does not grant "
             + scopes
+            + (ctx.credentialSource().equals("no credentials")
+                ? "; no credentials were found for " + ctx.registry()
+                : "")
             + (d.isEmpty() ? "" : " (" + d + ")"),
         scopes,
         status,
