@@ -29,14 +29,21 @@ record Stats(double median, double min, double max, int count) {
 
   /** {@code median (min–max)}, or just the value for a single measurement. */
   String format(int decimals) {
+    return format(decimals, "");
+  }
+
+  /** {@code median<unit> (min–max<unit>)}. */
+  String format(int decimals, String unit) {
     if (count == 1 || min == max) {
-      return number(median, decimals);
+      return number(median, decimals) + unit;
     }
     return number(median, decimals)
+        + unit
         + " ("
         + number(min, decimals)
         + "–"
         + number(max, decimals)
+        + unit
         + ")";
   }
 

@@ -99,21 +99,14 @@ final class Targets {
   }
 
   private Outcome socketsTarget(String mode) {
-    String name = "≤ concurrency + 4 sockets open after " + "the checks (" + mode + ")";
-    int worstExcess = Integer.MIN_VALUE;
-    String worst = null;
+    String name = "≤ concurrency + 4 sockets open after the checks (" + mode + ")";
+    Sample worst = null;
     for (Sample s : samples) {
       if (s.measurement().equals("exists") && s.mode().equals(mode) && s.client().equals(SDK)) {
-        int excess = (int) s.get("sockets") - s.concurrency();
-        if (excess > worstExcess) {
-          worstExcess = excess;
-          worst =
-              (int) s.get("sockets")
-                  + " at concurrency "
-                  + s.concurrency()
-                  + " (round "
-                  + s.round()
-                  + ")";
+        if (worst == null
+            || excess(s) > excess(worst)
+            || (excess(s) == excess(worst) && s.get("sockets") > worst.get("sockets"))) {
+          worst = s;
         }
       }
     }
@@ -122,10 +115,19 @@ final class Targets {
     }
     return new Outcome(
         name,
-        "worst: " + worst,
-        worstExcess <= 4,
+        String.format(
+            Locale.ROOT,
+            "worst run: %d sockets at concurrency %d (round %d)",
+            (long) worst.get("sockets"),
+            worst.concurrency(),
+            worst.round()),
+        excess(worst) <= 4,
         "ESTABLISHED connections of the worker JVM to the registry port after existsAll, every"
             + " concurrency and round");
+  }
+
+  private static double excess(Sample s) {
+    return s.get("sockets") - s.concurrency();
   }
 
   private Outcome tokenTarget(String mode) {
@@ -187,8 +189,8 @@ final class Targets {
     boolean met = atLeast ? s.median() >= threshold : s.median() <= threshold;
     String measured =
         percent
-            ? new Stats(s.median() * 100, s.min() * 100, s.max() * 100, s.count()).format(0) + "%"
-            : new Stats(s.median(), s.min(), s.max(), s.count()).format(2) + "×";
+            ? new Stats(s.median() * 100, s.min() * 100, s.max() * 100, s.count()).format(0, "%")
+            : s.format(2, "×");
     return new Outcome(name, measured, met, how);
   }
 

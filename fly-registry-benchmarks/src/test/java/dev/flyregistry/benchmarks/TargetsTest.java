@@ -1,0 +1,78 @@
+package dev.flyregistry.benchmarks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class TargetsTest {
+  private static final String MODE = "token";
+
+  private static Sample exists(
+      int round, String client, int c, double rate, double cpu, double sockets, double tokens) {
+    return new Sample(
+        round,
+        "exists",
+        MODE,
+        client,
+        c,
+        Map.of(
+            "checksPerSecond", rate,
+            "cpuMicrosPerCheck", cpu,
+            "sockets", sockets,
+            "tokenRequests", tokens,
+            "tokenScopes", Math.min(tokens, 10)));
+  }
+
+  private static Sample hey(int round, double rate) {
+    return new Sample(round, "exists", MODE, Targets.HEY_MIX, 0, Map.of("checksPerSecond", rate));
+  }
+
+  private static Targets.Outcome outcome(List<Targets.Outcome> all, String prefix) {
+    return all.stream().filter(o -> o.name().startsWith(prefix)).findFirst().orElseThrow();
+  }
+
+  @Test
+  void ratiosAreTakenWithinEachRoundAndTheMedianDecides() {
+    List<Sample> s = new ArrayList<>();
+    // Round 1: the registry was slow for everyone; round 2 and 3 fast. Within each round the SDK
+    // reaches 95%, 80% and 92% of the ceiling: median 92% -> met, though pooled figures would
+    // differ.
+    s.add(hey(1, 500));
+    s.add(exists(1, Targets.SDK, 16, 475, 100, 16, 10));
+    s.add(hey(2, 1000));
+    s.add(exists(2, Targets.SDK, 16, 800, 100, 16, 10));
+    s.add(hey(3, 1000));
+    s.add(exists(3, Targets.SDK, 16, 920, 100, 16, 10));
+    List<Targets.Outcome> all = new Targets(s, 3).evaluate(List.of(MODE));
+    Targets.Outcome ceiling = outcome(all, "Bulk existence");
+    assertThat(ceiling.met()).isTrue();
+    assertThat(ceiling.measured()).isEqualTo("92% (80–95%)");
+  }
+
+  @Test
+  void missedTargetsAreReportedAsMissed() {
+    List<Sample> s = new ArrayList<>();
+    s.add(hey(1, 1000));
+    s.add(exists(1, Targets.SDK, 1, 300, 500, 1, 10));
+    s.add(exists(1, Targets.SDK, 4, 700, 450, 9, 12));
+    s.add(exists(1, Targets.JIB, 1, 250, 1000, 2000, 10));
+    s.add(exists(1, Targets.JIB, 4, 600, 1000, 2000, 10));
+    List<Targets.Outcome> all = new Targets(s, 1).evaluate(List.of(MODE));
+    assertThat(outcome(all, "Bulk existence").met()).isFalse(); // 70%
+    assertThat(outcome(all, "≥ 1.3×").met()).isFalse(); // 700 / 600
+    assertThat(outcome(all, "≥ 1.5×").met()).isFalse(); // 300 / 250
+    assertThat(outcome(all, "≤ 40%").met()).isFalse(); // worst of 0.5 and 0.45
+    assertThat(outcome(all, "≤ 40%").measured()).isEqualTo("50%");
+    assertThat(outcome(all, "≤ concurrency + 4").met()).isFalse(); // 9 sockets at c=4
+    assertThat(outcome(all, "One token request").met()).isFalse(); // 12 for 10 repositories
+  }
+
+  @Test
+  void unmeasuredTargetsSaySo() {
+    List<Targets.Outcome> all = new Targets(List.of(), 3).evaluate(List.of(MODE));
+    assertThat(all).allSatisfy(o -> assertThat(o.met()).isNull());
+  }
+}
