@@ -76,8 +76,7 @@ class MachinesEmulatorTest {
     assertThat(json(created).path("organization").path("slug").asText()).isEqualTo("acme");
     assertThat(fly.appExists("fresh-app")).isTrue();
 
-    RawHttp.Response taken =
-        api("POST", "/apps", "{\"name\":\"fresh-app\",\"org_slug\":\"acme\"}");
+    RawHttp.Response taken = api("POST", "/apps", "{\"name\":\"fresh-app\",\"org_slug\":\"acme\"}");
     assertThat(taken.status()).isEqualTo(422);
     assertThat(json(taken).path("status").asText()).isEqualTo("name_taken");
     assertThat(json(taken).path("error").asText()).contains("taken");
@@ -89,8 +88,7 @@ class MachinesEmulatorTest {
 
   @Test
   void createAppValidatesNameAndOrganization() throws IOException {
-    RawHttp.Response bad =
-        api("POST", "/apps", "{\"name\":\"Bad_Name\",\"org_slug\":\"acme\"}");
+    RawHttp.Response bad = api("POST", "/apps", "{\"name\":\"Bad_Name\",\"org_slug\":\"acme\"}");
     assertThat(bad.status()).isEqualTo(400);
     RawHttp.Response foreignOrg =
         api("POST", "/apps", "{\"name\":\"x-app\",\"org_slug\":\"rival\"}");
@@ -121,13 +119,13 @@ class MachinesEmulatorTest {
   @Test
   void appOfAnotherOrganizationIs403() {
     assertThat(api("GET", "/apps/rival-app", null).status()).isEqualTo(403);
-    assertThat(api("GET", "/apps/rival-app/machines", null).status())
-        .isEqualTo(403);
+    assertThat(api("GET", "/apps/rival-app/machines", null).status()).isEqualTo(403);
   }
 
   private static String createMachine(String imageRef) throws IOException {
     RawHttp.Response r =
-        api("POST",
+        api(
+            "POST",
             "/apps/web/machines",
             "{\"name\":\"m\",\"region\":\"ams\",\"config\":{\"image\":\""
                 + imageRef
@@ -150,22 +148,20 @@ class MachinesEmulatorTest {
     assertThat(m.path("image_ref").path("digest").asText()).isEqualTo(image.digest().toString());
     RawHttp.Response list = api("GET", "/apps/web/machines", null);
     assertThat(json(list).findValuesAsText("id")).contains(id);
-    assertThat(api("GET", "/apps/web/machines/nope", null).status())
-        .isEqualTo(404);
+    assertThat(api("GET", "/apps/web/machines/nope", null).status()).isEqualTo(404);
   }
 
   @Test
   void machineImageOnThisRegistryMustExist() throws IOException {
     RawHttp.Response r =
-        api("POST",
+        api(
+            "POST",
             "/apps/web/machines",
             "{\"config\":{\"image\":\"" + fly.registryHost() + "/web:missing\"}}");
     assertThat(r.status()).isEqualTo(400);
     assertThat(json(r).path("error").asText()).contains("web:missing");
     RawHttp.Response publicImage =
-        api("POST",
-            "/apps/web/machines",
-            "{\"config\":{\"image\":\"flyio/hellofly:latest\"}}");
+        api("POST", "/apps/web/machines", "{\"config\":{\"image\":\"flyio/hellofly:latest\"}}");
     assertThat(publicImage.status()).isEqualTo(200);
   }
 
@@ -174,7 +170,8 @@ class MachinesEmulatorTest {
     String id = createMachine(image.reference());
     EmulatedImage v2 = fly.pushImage("web", "v2");
     RawHttp.Response lease =
-        api("POST",
+        api(
+            "POST",
             "/apps/web/machines/" + id + "/lease",
             "{\"ttl\":60,\"description\":\"deploy\"}");
     assertThat(lease.status()).isEqualTo(201);
@@ -188,28 +185,18 @@ class MachinesEmulatorTest {
               assertThat(m.leased()).isTrue();
             });
 
-    RawHttp.Response second =
-        api("POST", "/apps/web/machines/" + id + "/lease", "{\"ttl\":60}");
+    RawHttp.Response second = api("POST", "/apps/web/machines/" + id + "/lease", "{\"ttl\":60}");
     assertThat(second.status()).isEqualTo(409);
 
     String update = "{\"config\":{\"image\":\"" + v2.reference() + "\"}}";
-    RawHttp.Response withoutNonce =
-        api("POST", "/apps/web/machines/" + id, update);
+    RawHttp.Response withoutNonce = api("POST", "/apps/web/machines/" + id, update);
     assertThat(withoutNonce.status()).isEqualTo(409);
     RawHttp.Response wrongNonce =
-        api("POST",
-            "/apps/web/machines/" + id,
-            update,
-            "fly-machine-lease-nonce",
-            "wrong");
+        api("POST", "/apps/web/machines/" + id, update, "fly-machine-lease-nonce", "wrong");
     assertThat(wrongNonce.status()).isEqualTo(409);
 
     RawHttp.Response updated =
-        api("POST",
-            "/apps/web/machines/" + id,
-            update,
-            "fly-machine-lease-nonce",
-            nonce);
+        api("POST", "/apps/web/machines/" + id, update, "fly-machine-lease-nonce", nonce);
     assertThat(updated.status()).isEqualTo(200);
     assertThat(json(updated).path("config").path("image").asText()).isEqualTo(v2.reference());
     assertThat(json(updated).path("image_ref").path("digest").asText())
@@ -218,14 +205,14 @@ class MachinesEmulatorTest {
     RawHttp.Response current = api("GET", "/apps/web/machines/" + id + "/lease", null);
     assertThat(json(current).path("nonce").asText()).isEqualTo(nonce);
     RawHttp.Response release =
-        api("DELETE",
+        api(
+            "DELETE",
             "/apps/web/machines/" + id + "/lease",
             null,
             "fly-machine-lease-nonce",
             nonce);
     assertThat(release.status()).isEqualTo(200);
-    assertThat(api("GET", "/apps/web/machines/" + id + "/lease", null).status())
-        .isEqualTo(404);
+    assertThat(api("GET", "/apps/web/machines/" + id + "/lease", null).status()).isEqualTo(404);
     RawHttp.Response free = api("POST", "/apps/web/machines/" + id, update);
     assertThat(free.status()).isEqualTo(200);
   }
@@ -233,23 +220,19 @@ class MachinesEmulatorTest {
   @Test
   void waitReturnsWhenTheStateIsReachedAndTimesOutWith408() throws IOException {
     String id = createMachine(image.reference());
-    RawHttp.Response started =
-        api("GET", "/apps/web/machines/" + id + "/wait?state=started", null);
+    RawHttp.Response started = api("GET", "/apps/web/machines/" + id + "/wait?state=started", null);
     assertThat(started.status()).isEqualTo(200);
     assertThat(json(started).path("ok").asBoolean()).isTrue();
     assertThat(json(started).path("state").asText()).isEqualTo("started");
 
     fly.setMachineState("web", id, "starting");
     RawHttp.Response timeout =
-        api("GET",
-            "/apps/web/machines/" + id + "/wait?state=started&timeout=1",
-            null);
+        api("GET", "/apps/web/machines/" + id + "/wait?state=started&timeout=1", null);
     assertThat(timeout.status()).isEqualTo(408);
 
     RawHttp.Response stop = api("POST", "/apps/web/machines/" + id + "/stop", "{}");
     assertThat(stop.status()).isEqualTo(200);
-    RawHttp.Response stopped =
-        api("GET", "/apps/web/machines/" + id + "/wait?state=stopped", null);
+    RawHttp.Response stopped = api("GET", "/apps/web/machines/" + id + "/wait?state=stopped", null);
     assertThat(json(stopped).path("state").asText()).isEqualTo("stopped");
   }
 
