@@ -1,0 +1,44 @@
+package dev.flyregistry.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class SettingsTest {
+  @Test
+  void retryDefaultsMatchTheDesign() {
+    RetrySettings r = RetrySettings.defaults();
+    assertThat(r.retryableStatuses()).containsExactlyInAnyOrder(408, 429, 500, 502, 503, 504);
+    assertThat(r.isRetryable(404)).isFalse();
+    assertThat(RetrySettings.none().maxAttempts()).isEqualTo(1);
+  }
+
+  @Test
+  void clientErrorsCannotBeMadeRetryable() {
+    assertThatThrownBy(() -> RetrySettings.defaults().withRetryableStatuses(Set.of(503, 401)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("401");
+    assertThatThrownBy(() -> RetrySettings.defaults().withMaxAttempts(0))
+        .hasMessageContaining("maxAttempts");
+    assertThatThrownBy(() -> RetrySettings.defaults().withJitter(1.5))
+        .hasMessageContaining("jitter");
+  }
+
+  @Test
+  void httpSettingsAreImmutableCopies() {
+    HttpSettings d = HttpSettings.defaults();
+    HttpSettings t = d.withTimeout(Duration.ofSeconds(20));
+    assertThat(d.readTimeout()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(t.readTimeout()).isEqualTo(Duration.ofSeconds(20));
+    assertThat(t.connectTimeout()).isEqualTo(Duration.ofSeconds(20));
+    assertThat(t.userAgent()).isEqualTo(d.userAgent()).startsWith("fly-registry-java/");
+    assertThatThrownBy(() -> d.withUserAgent("bad\nagent"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> d.withTimeout(Duration.ofSeconds(-1)))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> d.withMaxConcurrency(0)).isInstanceOf(IllegalArgumentException.class);
+  }
+}

@@ -1,0 +1,176 @@
+package dev.flyregistry.internal.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.flyregistry.http.HttpSettings;
+import dev.flyregistry.http.RetrySettings;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.SocketEffect;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class RetryExecutorTest {
+  private final MockWebServer server = new MockWebServer();
+  private final List<Duration> sleeps = new CopyOnWriteArrayList<>();
+  private OkHttpClient client;
+  private HttpSettings settings;
+
+  @BeforeEach
+  void start() throws IOException {
+    server.start();
+    settings =
+        HttpSettings.defaults()
+            .withSleeper(sleeps::add)
+            .withClock(Clock.fixed(Instant.parse("2026-11-27T10:00:00Z"), ZoneOffset.UTC))
+            .withRetry(RetrySettings.defaults().withJitter(0.0));
+    client = HttpClients.create(settings);
+  }
+
+  @AfterEach
+  void stop() {
+    server.close();
+    HttpClients.shutdown(client, settings);
+  }
+
+  private Request get() {
+    return new Request.Builder().url(server.url("/x")).build();
+  }
+
+  private String run(RetryExecutor.Mode mode) throws IOException {
+    RetryExecutor ex = new RetryExecutor(client, settings);
+    return ex.execute(this::get, mode, r -> r.code() + ":" + r.body().string());
+  }
+
+  @Test
+  void retries503TwiceThenSucceedsWithExponentialBackoff() throws IOException {
+    server.enqueue(new MockResponse.Builder().code(503).build());
+    server.enqueue(new MockResponse.Builder().code(503).build());
+    server.enqueue(new MockResponse.Builder().code(200).body("ok").build());
+    assertThat(run(RetryExecutor.Mode.IDEMPOTENT)).isEqualTo("200:ok");
+    assertThat(server.getRequestCount()).isEqualTo(3);
+    assertThat(sleeps).containsExactly(Duration.ofMillis(200), Duration.ofMillis(400));
+  }
+
+  @Test
+  void retryAfterSecondsWinsOverBackoff() throws IOException {
+    server.enqueue(new MockResponse.Builder().code(429).addHeader("Retry-After", "7").build());
+    server.enqueue(new MockResponse.Builder().code(200).body("ok").build());
+    assertThat(run(RetryExecutor.Mode.IDEMPOTENT)).isEqualTo("200:ok");
+    assertThat(sleeps).containsExactly(Duration.ofSeconds(7));
+  }
+
+  @Test
+  void retryAfterHttpDateIsMeasuredAgainstTheClockAndCapped() throws IOException {
+    server.enqueue(
+        new MockResponse.Builder()
+            .code(503)
+            .addHeader("Retry-After", "Fri, 27 Nov 2026 10:00:30 GMT")
+            .build());
+    server.enqueue(new MockResponse.Builder().code(429).addHeader("Retry-After", "86400").build());
+    server.enqueue(new MockResponse.Builder().code(200).body("ok").build());
+    assertThat(run(RetryExecutor.Mode.IDEMPOTENT)).isEqualTo("200:ok");
+    assertThat(sleeps).containsExactly(Duration.ofSeconds(30), Duration.ofSeconds(60));
+  }
+
+  @Test
+  void givesTheLastRetryableResponseToTheHandlerWhenAttemptsRunOut() throws IOException {
+    for (int i = 0; i < 4; i++) {
+      server.enqueue(new MockResponse.Builder().code(502).body("bad gateway " + i).build());
+    }
+    assertThat(run(RetryExecutor.Mode.IDEMPOTENT)).isEqualTo("502:bad gateway 3");
+    assertThat(server.getRequestCount()).isEqualTo(4);
+    assertThat(sleeps).hasSize(3);
+  }
+
+  @Test
+  void neverRetriesClientErrors() throws IOException {
+    for (int code : new int[] {400, 401, 403, 404}) {
+      server.enqueue(new MockResponse.Builder().code(code).build());
+      assertThat(run(RetryExecutor.Mode.IDEMPOTENT)).startsWith(code + ":");
+    }
+    assertThat(server.getRequestCount()).isEqualTo(4);
+    assertThat(sleeps).isEmpty();
+  }
+
+  @Test
+  void retriesADisconnectInTheMiddleOfABody() throws IOException {
+    server.enqueue(
+        new MockResponse.Builder()
+            .code(200)
+            .body("x".repeat(100_000))
+            .onResponseBody(SocketEffect.ShutdownConnection.INSTANCE)
+            .build());
+    server.enqueue(new MockResponse.Builder().code(200).body("whole").build());
+    assertThat(run(RetryExecutor.Mode.IDEMPOTENT)).isEqualTo("200:whole");
+    assertThat(sleeps).hasSize(1);
+  }
+
+  @Test
+  void mutationsAreNotRetriedAfterTheRequestWasSent() throws IOException {
+    server.enqueue(new MockResponse.Builder().code(503).build());
+    server.enqueue(new MockResponse.Builder().code(200).build());
+    RetryExecutor ex = new RetryExecutor(client, settings);
+    String result =
+        ex.execute(
+            () ->
+                new Request.Builder()
+                    .url(server.url("/m"))
+                    .post(RequestBody.create("{}", MediaType.get("application/json")))
+                    .build(),
+            RetryExecutor.Mode.NOT_AFTER_SEND,
+            r -> String.valueOf(r.code()));
+    assertThat(result).isEqualTo("503");
+    assertThat(server.getRequestCount()).isEqualTo(1);
+  }
+
+  @Test
+  void connectionRefusedIsRetriedThenRethrown() throws IOException {
+    int port = server.getPort();
+    server.close();
+    RetryExecutor ex = new RetryExecutor(client, settings);
+    assertThatThrownBy(
+            () ->
+                ex.execute(
+                    () -> new Request.Builder().url("http://127.0.0.1:" + port + "/").build(),
+                    RetryExecutor.Mode.NOT_AFTER_SEND,
+                    r -> r.code()))
+        .isInstanceOf(IOException.class);
+    assertThat(sleeps).hasSize(3);
+  }
+
+  @Test
+  void interruptDuringBackoffStopsRetrying() {
+    HttpSettings interrupting =
+        settings.withSleeper(
+            d -> {
+              throw new InterruptedException("stop");
+            });
+    server.enqueue(new MockResponse.Builder().code(503).build());
+    RetryExecutor ex = new RetryExecutor(client, interrupting);
+    assertThatThrownBy(() -> ex.execute(this::get, RetryExecutor.Mode.IDEMPOTENT, r -> r.code()))
+        .isInstanceOf(java.io.InterruptedIOException.class);
+    assertThat(Thread.interrupted()).isTrue();
+  }
+
+  @Test
+  void userAgentIsSent() throws Exception {
+    server.enqueue(new MockResponse.Builder().code(200).build());
+    run(RetryExecutor.Mode.IDEMPOTENT);
+    assertThat(server.takeRequest().getHeaders().get("User-Agent"))
+        .startsWith("fly-registry-java/");
+  }
+}
