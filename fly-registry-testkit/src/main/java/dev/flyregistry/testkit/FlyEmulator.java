@@ -1,10 +1,18 @@
 package dev.flyregistry.testkit;
 
+import dev.flyregistry.auth.Credentials;
+import dev.flyregistry.auth.FlyToken;
+import dev.flyregistry.graphql.GraphqlClient;
+import dev.flyregistry.http.HttpSettings;
+import dev.flyregistry.machines.MachinesClient;
+import dev.flyregistry.machines.RateLimit;
 import dev.flyregistry.registry.Descriptor;
 import dev.flyregistry.registry.Digest;
+import dev.flyregistry.registry.ImageReference;
 import dev.flyregistry.registry.Manifest;
 import dev.flyregistry.registry.ManifestFormatException;
 import dev.flyregistry.registry.MediaTypes;
+import dev.flyregistry.registry.RegistryClient;
 import dev.flyregistry.testkit.internal.FaultEngine;
 import dev.flyregistry.testkit.internal.FlyApi;
 import dev.flyregistry.testkit.internal.MachinesApi;
@@ -614,6 +622,117 @@ public final class FlyEmulator implements AutoCloseable {
    */
   public List<EmulatedRelease> releases(String app) {
     return state.releases(app).stream().map(State::view).toList();
+  }
+
+  // ---------------------------------------------------------------------------- clients
+
+  /**
+   * The HTTP settings of the clients this emulator hands out: the SDK defaults, except that retry
+   * backoff does not sleep (tests stay fast; faults such as 429 are still retried).
+   *
+   * @return the settings
+   */
+  public static HttpSettings testHttpSettings() {
+    return HttpSettings.defaults().withSleeper(d -> {});
+  }
+
+  /**
+   * A registry client pointed at this emulator, authenticating as {@code x} with the token (only to
+   * this emulator's registry host). Close it after use.
+   *
+   * @param token a token from {@link #createToken(String)}
+   * @return the client
+   */
+  public RegistryClient registryClient(String token) {
+    return registryClient(token, testHttpSettings());
+  }
+
+  /**
+   * Like {@link #registryClient(String)} with the given HTTP settings.
+   *
+   * @param token a token from {@link #createToken(String)}
+   * @param http the HTTP settings
+   * @return the client
+   */
+  public RegistryClient registryClient(String token, HttpSettings http) {
+    FlyToken t = FlyToken.parse(token);
+    return RegistryClient.builder()
+        .credentials(Credentials.basic(registryHost(), "x", t.registryPassword()))
+        .http(http)
+        .build();
+  }
+
+  /**
+   * A GraphQL client pointed at {@link #graphqlUrl()}. Close it after use.
+   *
+   * @param token a token from {@link #createToken(String)}
+   * @return the client
+   */
+  public GraphqlClient graphqlClient(String token) {
+    return graphqlClient(token, testHttpSettings());
+  }
+
+  /**
+   * Like {@link #graphqlClient(String)} with the given HTTP settings.
+   *
+   * @param token a token from {@link #createToken(String)}
+   * @param http the HTTP settings
+   * @return the client
+   */
+  public GraphqlClient graphqlClient(String token, HttpSettings http) {
+    return GraphqlClient.builder()
+        .token(FlyToken.parse(token))
+        .endpoint(graphqlUrl())
+        .http(http)
+        .build();
+  }
+
+  /**
+   * A Machines API client pointed at {@link #machinesUrl()} and {@link #releasesUrl()}, without a
+   * client-side rate limit. Before a deploy it checks images on this emulator's registry (named by
+   * {@link #registryHost()} or {@code registry.fly.io}) with a registry client of the same token;
+   * images on other registries are assumed to exist. Close it after use.
+   *
+   * @param token a token from {@link #createToken(String)}
+   * @return the client
+   */
+  public MachinesClient machinesClient(String token) {
+    return machinesClient(token, testHttpSettings());
+  }
+
+  /**
+   * Like {@link #machinesClient(String)} with the given HTTP settings.
+   *
+   * @param token a token from {@link #createToken(String)}
+   * @param http the HTTP settings
+   * @return the client
+   */
+  public MachinesClient machinesClient(String token, HttpSettings http) {
+    return MachinesClient.builder()
+        .token(FlyToken.parse(token))
+        .endpoint(machinesUrl())
+        .releasesEndpoint(releasesUrl())
+        .http(http)
+        .rateLimit(RateLimit.none())
+        .imageChecker(image -> imageExists(token, http, image))
+        .build();
+  }
+
+  private boolean imageExists(String token, HttpSettings http, ImageReference image) {
+    if (!state.isLocalRegistry(image.registry())) {
+      return true;
+    }
+    ImageReference local =
+        image.registry().equals(registryHost())
+            ? image
+            : ImageReference.parse(registryHost() + "/" + image.repository())
+                .withTag(image.tag().orElse(ImageReference.DEFAULT_TAG));
+    if (image.digest().isPresent()) {
+      local = local.withDigest(image.digest().get());
+    }
+    try (RegistryClient registry = registryClient(token, http)) {
+      return registry.exists(local);
+    }
   }
 
   // ---------------------------------------------------------------------------- observation
