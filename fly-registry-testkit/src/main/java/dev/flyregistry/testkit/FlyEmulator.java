@@ -62,9 +62,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * refused ({@code MANIFEST_BLOB_UNKNOWN}) unless its blobs or child manifests are in the
  * repository; {@code DELETE} of a manifest works by digest only (by tag: 400 {@code
  * DIGEST_INVALID}); a {@code POST} of an upload with {@code ?digest=} opens an ordinary session.
- * Differences: tag lists honour {@code n}/{@code last} and send {@code Link: <...>; rel="next"};
- * Docker v2 manifests are served whatever {@code Accept} says; only sha256 manifests can be pushed
- * by digest; {@code /v2/_catalog} is not offered (Fly has none).
+ * Differences: a {@code PATCH} whose {@code Content-Range} does not start where the upload ends
+ * gets 416, as the OCI distribution spec requires (2.8.2 appends regardless); tag lists honour
+ * {@code n}/{@code last} and send {@code Link: <...>; rel="next"}; Docker v2 manifests are served
+ * whatever {@code Accept} says; only sha256 manifests can be pushed by digest; {@code /v2/_catalog}
+ * is not offered (Fly has none).
  *
  * <p><b>Machines API</b> ({@link #machinesUrl()}): apps (create, with 422 {@code name_taken}; get;
  * list by {@code org_slug}; delete), machines (list, get, create, update, start, stop, delete),
