@@ -606,6 +606,23 @@ public final class FlyEmulator implements AutoCloseable {
   }
 
   /**
+   * Makes the machine's next launch (a Machines API update or start) leave it in {@code
+   * machineState} instead of {@code started}, once: {@code failed} for a machine that crashes on
+   * the new image, {@code starting} for one that never comes up (a {@code wait} then times out).
+   *
+   * @param app the app
+   * @param machineId the machine
+   * @param machineState the state the next launch ends in
+   * @throws IllegalArgumentException when the machine does not exist
+   */
+  public void failNextLaunch(String app, String machineId, String machineState) {
+    Objects.requireNonNull(machineState, "machineState");
+    if (!state.setNextLaunchState(app, machineId, machineState)) {
+      throw new IllegalArgumentException("app " + app + " has no machine " + machineId);
+    }
+  }
+
+  /**
    * Records a release, as a deploy would.
    *
    * @param app the app

@@ -2,6 +2,7 @@ package dev.flyregistry.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.flyregistry.graphql.AppImage;
 import dev.flyregistry.graphql.AppNotFoundException;
@@ -9,8 +10,10 @@ import dev.flyregistry.graphql.GraphqlClient;
 import dev.flyregistry.graphql.Release;
 import dev.flyregistry.machines.App;
 import dev.flyregistry.machines.AppNameTakenException;
+import dev.flyregistry.machines.DeployFailedException;
 import dev.flyregistry.machines.DeployResult;
 import dev.flyregistry.machines.ImageNotFoundException;
+import dev.flyregistry.machines.MachineOutcome;
 import dev.flyregistry.machines.MachinesClient;
 import dev.flyregistry.machines.NoMachinesException;
 import dev.flyregistry.registry.Descriptor;
@@ -181,6 +184,42 @@ class ClientWorkflowTest {
       assertThat(releases.get(0).userEmail()).contains("me@example.test");
       assertThat(graphql.currentImage("deploy-app"))
           .hasValueSatisfying(i -> assertThat(i.toString()).isEqualTo(v2.reference()));
+    }
+  }
+
+  @Test
+  void aMachineThatNeverStartsFailsTheDeployMidway() {
+    try (FlyEmulator slow =
+        FlyEmulator.builder().maxWait(java.time.Duration.ofMillis(200)).start()) {
+      slow.createOrganization("o");
+      String t = slow.createToken("o");
+      slow.createApp("o", "three");
+      EmulatedImage v1 = slow.pushImage("three", "v1");
+      EmulatedImage v2 = slow.pushImage("three", "v2");
+      String m1 = slow.createMachine("three", v1.reference());
+      String m2 = slow.createMachine("three", v1.reference());
+      String m3 = slow.createMachine("three", v1.reference());
+      slow.failNextLaunch("three", m2, "starting");
+      try (MachinesClient machines = slow.machinesClient(t)) {
+        assertThatThrownBy(() -> machines.deploy("three", v2.reference()))
+            .isInstanceOfSatisfying(
+                DeployFailedException.class,
+                e -> {
+                  DeployResult r = e.result();
+                  assertThat(r.updatedMachines()).containsExactly(m1);
+                  assertThat(r.notUpdatedMachines()).contains(m3);
+                  assertThat(r.machines())
+                      .extracting(MachineOutcome::machineId, MachineOutcome::status)
+                      .containsExactly(
+                          tuple(m1, MachineOutcome.Status.UPDATED),
+                          tuple(m2, MachineOutcome.Status.NOT_STARTED),
+                          tuple(m3, MachineOutcome.Status.SKIPPED));
+                });
+      }
+      assertThat(slow.releases("three"))
+          .singleElement()
+          .satisfies(r -> assertThat(r.status()).isEqualTo("failed"));
+      assertThat(slow.machines("three")).allSatisfy(m -> assertThat(m.leased()).isFalse());
     }
   }
 
