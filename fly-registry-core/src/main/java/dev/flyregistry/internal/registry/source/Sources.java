@@ -124,8 +124,11 @@ public final class Sources {
     if (whole != null && Files.exists(whole)) {
       return of(whole, null);
     }
-    int colon = spec.lastIndexOf(':');
-    if (colon > 0 && colon < spec.length() - 1) {
+    // the name may hold colons itself (a docker archive's "repo:tag"): try each split, last first
+    for (int colon = spec.lastIndexOf(':'); colon > 0; colon = spec.lastIndexOf(':', colon - 1)) {
+      if (colon == spec.length() - 1) {
+        continue;
+      }
       Path prefix = path(spec.substring(0, colon));
       if (prefix != null && Files.exists(prefix)) {
         return of(prefix, spec.substring(colon + 1));

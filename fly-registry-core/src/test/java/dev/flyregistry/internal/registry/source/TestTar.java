@@ -8,11 +8,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Writes small tar archives for tests: ustar, pax and GNU long-name entries. */
-final class TestTar {
+public final class TestTar {
   private final ByteArrayOutputStream out = new ByteArrayOutputStream();
 
   /** A regular file; names over 100 bytes use the ustar prefix when they can, else pax. */
-  TestTar file(String name, byte[] data) {
+  public TestTar file(String name, byte[] data) {
     byte[] n = name.getBytes(StandardCharsets.UTF_8);
     if (n.length <= 100) {
       header(name, "", '0', data.length, "", true, false);
@@ -30,12 +30,12 @@ final class TestTar {
     return this;
   }
 
-  TestTar file(String name, String text) {
+  public TestTar file(String name, String text) {
     return file(name, text.getBytes(StandardCharsets.UTF_8));
   }
 
   /** A regular file named through a pax {@code path} record. */
-  TestTar paxFile(String name, byte[] data) {
+  public TestTar paxFile(String name, byte[] data) {
     pax("path", name);
     header("ignored-name", "", '0', data.length, "", true, false);
     body(data);
@@ -43,7 +43,7 @@ final class TestTar {
   }
 
   /** A regular file named through a GNU {@code L} record. */
-  TestTar gnuLongFile(String name, byte[] data) {
+  public TestTar gnuLongFile(String name, byte[] data) {
     byte[] n = (name + "\0").getBytes(StandardCharsets.UTF_8);
     header("././@LongLink", "", 'L', n.length, "", false, false);
     body(n);
@@ -53,40 +53,40 @@ final class TestTar {
   }
 
   /** A regular file whose size field is in GNU base-256. */
-  TestTar base256File(String name, byte[] data) {
+  public TestTar base256File(String name, byte[] data) {
     header(name, "", '0', data.length, "", true, true);
     body(data);
     return this;
   }
 
-  TestTar dir(String name) {
+  public TestTar dir(String name) {
     header(name.endsWith("/") ? name : name + "/", "", '5', 0, "", true, false);
     return this;
   }
 
-  TestTar symlink(String name, String target) {
+  public TestTar symlink(String name, String target) {
     header(name, "", '2', 0, target, true, false);
     return this;
   }
 
-  TestTar hardlink(String name, String target) {
+  public TestTar hardlink(String name, String target) {
     header(name, "", '1', 0, target, true, false);
     return this;
   }
 
-  byte[] bytes() {
+  public byte[] bytes() {
     ByteArrayOutputStream copy = new ByteArrayOutputStream();
     copy.writeBytes(out.toByteArray());
     copy.writeBytes(new byte[1024]);
     return copy.toByteArray();
   }
 
-  Path write(Path file) throws IOException {
+  public Path write(Path file) throws IOException {
     Files.write(file, bytes());
     return file;
   }
 
-  void writeTo(OutputStream os) throws IOException {
+  public void writeTo(OutputStream os) throws IOException {
     os.write(bytes());
   }
 
