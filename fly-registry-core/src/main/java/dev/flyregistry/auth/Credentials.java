@@ -9,8 +9,10 @@ import java.util.Optional;
  * thread-safe.
  *
  * <p>Ready-made sources: {@link #anonymous()}, {@link #basic(String, String)} for every host,
- * {@link #basic(String, String, String)} for one host, and {@link #fly(FlyToken)} for {@code
- * registry.fly.io}.
+ * {@link #basic(String, String, String)} for one host, {@link #fly(FlyToken)} for {@code
+ * registry.fly.io}, {@link #dockerConfig(DockerConfig)} for a docker {@code config.json}, and
+ * {@link #defaultChain(FlyToken)}, which asks them in the order docker users expect. Explicit
+ * credentials go first with {@code explicit.orElse(Credentials.defaultChain(token))}.
  */
 @FunctionalInterface
 public interface Credentials {
@@ -79,5 +81,52 @@ public interface Credentials {
       Optional<RegistryCredential> c = lookup(host);
       return c.isPresent() ? c : next.lookup(host);
     };
+  }
+
+  /**
+   * Credentials from a docker {@code config.json}: {@code auths} entries, {@code credHelpers} and
+   * {@code credsStore} (see {@link DockerConfig#lookup(String)}).
+   *
+   * @param config the configuration to read
+   * @return a source backed by that configuration
+   */
+  static Credentials dockerConfig(DockerConfig config) {
+    Objects.requireNonNull(config, "config");
+    return config::lookup;
+  }
+
+  /**
+   * The default sources, first match wins: the Fly token (for {@code registry.fly.io} only), then
+   * {@link DockerConfig#defaultLocation()} ({@code $DOCKER_CONFIG} or {@code ~/.docker}), then
+   * anonymous (empty). Put explicit credentials in front with {@link #orElse(Credentials)}.
+   *
+   * @param tokenOrNull the Fly token, or null when there is none
+   * @return the chain; thread-safe
+   */
+  static Credentials defaultChain(FlyToken tokenOrNull) {
+    return defaultChain(tokenOrNull, DockerConfig.defaultLocation());
+  }
+
+  /**
+   * Like {@link #defaultChain(FlyToken)} with the Fly token taken from the environment ({@code
+   * FLY_ACCESS_TOKEN}, {@code FLY_API_TOKEN}, {@code ~/.fly/config.yml}), if any.
+   *
+   * @return the chain; thread-safe
+   * @throws IllegalArgumentException when the configured Fly token is malformed
+   */
+  static Credentials defaultChain() {
+    return defaultChain(FlyToken.findInEnvironment().orElse(null));
+  }
+
+  /**
+   * The default chain with a given docker configuration (for embedding and tests).
+   *
+   * @param tokenOrNull the Fly token, or null when there is none
+   * @param docker the docker configuration to read after the Fly token
+   * @return the chain; thread-safe
+   */
+  static Credentials defaultChain(FlyToken tokenOrNull, DockerConfig docker) {
+    Credentials fromDocker = dockerConfig(docker);
+    return tokenOrNull == null ? fromDocker : fly(tokenOrNull).orElse(fromDocker);
   }
 }

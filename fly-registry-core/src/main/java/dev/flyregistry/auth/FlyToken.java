@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -51,19 +50,10 @@ public final class FlyToken {
   }
 
   static FlyToken parse(String raw, String source) {
-    Objects.requireNonNull(raw, "token");
-    String s = raw.trim();
-    boolean stripped = true;
-    while (stripped) {
-      stripped = false;
-      for (String scheme : List.of("flyv1 ", "bearer ")) {
-        if (s.length() >= scheme.length()
-            && s.substring(0, scheme.length()).toLowerCase(Locale.ROOT).equals(scheme)) {
-          s = s.substring(scheme.length()).trim();
-          stripped = true;
-        }
-      }
+    if (raw == null) {
+      throw new IllegalArgumentException("Fly token (" + source + ") is null");
     }
+    String s = stripSchemes(raw);
     List<String> macaroons = new ArrayList<>();
     List<String> users = new ArrayList<>();
     int index = 0;
@@ -95,6 +85,26 @@ public final class FlyToken {
       throw new IllegalArgumentException("Fly token (" + source + ") is empty");
     }
     return new FlyToken(macaroons, users, source);
+  }
+
+  /**
+   * Removes leading {@code FlyV1}/{@code Bearer} schemes (any case, repeated, each followed by
+   * whitespace or the end of the text).
+   */
+  private static String stripSchemes(String raw) {
+    String s = raw.strip();
+    while (true) {
+      int end = 0;
+      while (end < s.length() && !Character.isWhitespace(s.charAt(end))) {
+        end++;
+      }
+      String word = s.substring(0, end);
+      if (word.equalsIgnoreCase("FlyV1") || word.equalsIgnoreCase("Bearer")) {
+        s = s.substring(end).strip();
+      } else {
+        return s;
+      }
+    }
   }
 
   /**

@@ -1,0 +1,354 @@
+package dev.flyregistry.internal.machines;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.flyregistry.auth.FlyToken;
+import dev.flyregistry.http.HttpSettings;
+import dev.flyregistry.http.RetrySettings;
+import dev.flyregistry.internal.http.HttpClients;
+import dev.flyregistry.internal.http.Redaction;
+import dev.flyregistry.internal.http.RetryAfter;
+import dev.flyregistry.internal.http.RetryExecutor;
+import dev.flyregistry.internal.http.RetryExecutor.Mode;
+import dev.flyregistry.machines.MachinesApiException;
+import dev.flyregistry.machines.MachinesNotFoundException;
+import dev.flyregistry.machines.RateLimit;
+import io.github.resilience4j.core.IntervalFunction;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import okhttp3.HttpUrl;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.ResponseBody;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP layer of the Machines API client: the {@code Authorization} header, snake_case JSON
+ * bodies, the client-side rate limit per action, retries (reads through {@link RetryExecutor} in
+ * idempotent mode; mutations only when not sent, or when answered 429) and the mapping of {@code
+ * {"error", "status"}} answers to typed exceptions. Thread-safe.
+ */
+public final class MachinesHttp implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(MachinesHttp.class);
+
+  /** Header carrying a machine lease's nonce. */
+  public static final String LEASE_NONCE_HEADER = "fly-machine-lease-nonce";
+
+  /** Response header identifying the request at Fly. */
+  public static final String REQUEST_ID_HEADER = "fly-request-id";
+
+  private static final MediaType JSON = MediaType.get("application/json");
+  private static final int MAX_ERROR_TEXT = 300;
+
+  /** One exchange: what to send and how it may be retried. */
+  public record Call(
+      String action, String method, HttpUrl url, Object body, String leaseNonce, Mode mode) {
+    /** Checks the components. */
+    public Call {
+      Objects.requireNonNull(action, "action");
+      Objects.requireNonNull(method, "method");
+      Objects.requireNonNull(url, "url");
+      Objects.requireNonNull(mode, "mode");
+    }
+
+    /** A read without body. */
+    public static Call get(String action, HttpUrl url) {
+      return new Call(action, "GET", url, null, null, Mode.IDEMPOTENT);
+    }
+
+    /** A mutation. */
+    public static Call mutate(String action, String method, HttpUrl url, Object body) {
+      return new Call(action, method, url, body, null, Mode.NOT_AFTER_SEND);
+    }
+
+    /** This call with the lease nonce header. */
+    public Call withLease(String nonce) {
+      return new Call(action, method, url, body, nonce, mode);
+    }
+
+    /** This call with another retry mode. */
+    public Call withMode(Mode value) {
+      return new Call(action, method, url, body, leaseNonce, value);
+    }
+  }
+
+  /** A successful answer. */
+  public record Answer(int code, byte[] body, String requestId) {}
+
+  private final HttpUrl endpoint;
+  private final HttpUrl releasesEndpoint;
+  private final String authorization;
+  private final List<String> secrets;
+  private final HttpSettings settings;
+  private final OkHttpClient client;
+  private final RetryExecutor executor;
+  private final RetryExecutor longPollExecutor;
+  private final ActionRateLimiter limiter;
+  private final IntervalFunction backoff;
+
+  /**
+   * @param longestWait the longest {@code wait} request the client makes (read timeouts of wait
+   *     calls are stretched beyond it)
+   */
+  public MachinesHttp(
+      HttpUrl endpoint,
+      HttpUrl releasesEndpoint,
+      FlyToken token,
+      HttpSettings settings,
+      RateLimit rateLimit,
+      Duration longestWait) {
+    this.endpoint = endpoint;
+    this.releasesEndpoint = releasesEndpoint;
+    this.authorization = token.apiAuthorization();
+    List<String> parts = new ArrayList<>(token.macaroons());
+    parts.addAll(token.userTokens());
+    parts.add(token.registryPassword());
+    this.secrets = List.copyOf(parts);
+    this.settings = settings;
+    this.client = HttpClients.create(settings);
+    this.executor = new RetryExecutor(client, settings);
+    Duration slack = longestWait.plusSeconds(15);
+    // OkHttp repeats a request answered 408 on its own; for a wait, 408 is the answer (timed out).
+    OkHttpClient.Builder longPoll = client.newBuilder().retryOnConnectionFailure(false);
+    if (!settings.readTimeout().isZero() && settings.readTimeout().compareTo(slack) < 0) {
+      longPoll.readTimeout(slack);
+    }
+    if (!settings.callTimeout().isZero() && settings.callTimeout().compareTo(slack) < 0) {
+      longPoll.callTimeout(slack);
+    }
+    this.longPollExecutor = new RetryExecutor(longPoll.build(), settings);
+    this.limiter = new ActionRateLimiter(rateLimit, settings.sleeper());
+    RetrySettings r = settings.retry();
+    this.backoff =
+        IntervalFunction.ofExponentialRandomBackoff(
+            r.initialBackoff(), r.multiplier(), r.jitter(), r.maxBackoff());
+  }
+
+  /** A URL under the Machines API base. */
+  public HttpUrl.Builder api() {
+    return endpoint.newBuilder();
+  }
+
+  /** A URL under the releases API base. */
+  public HttpUrl.Builder releases() {
+    return releasesEndpoint.newBuilder();
+  }
+
+  /** Sends a call; a wait that may take up to the client's longest wait uses stretched timeouts. */
+  public Answer send(Call call) {
+    return send(call, false);
+  }
+
+  /** Sends a long-polling call (the machine {@code wait}). */
+  public Answer sendLongPoll(Call call) {
+    return send(call, true);
+  }
+
+  private Answer send(Call call, boolean longPoll) {
+    RetryExecutor ex = longPoll ? longPollExecutor : executor;
+    byte[] body = call.body() == null ? null : write(call);
+    int attempt = 1;
+    while (true) {
+      Answer raw;
+      String retryAfter;
+      try {
+        limiter.acquire(call.action());
+        String[] retryAfterHolder = new String[1];
+        raw =
+            ex.execute(
+                () -> request(call, body),
+                call.mode(),
+                response -> {
+                  retryAfterHolder[0] = response.header("Retry-After");
+                  ResponseBody rb = response.body();
+                  return new Answer(
+                      response.code(),
+                      rb == null ? new byte[0] : rb.bytes(),
+                      response.header(REQUEST_ID_HEADER));
+                });
+        retryAfter = retryAfterHolder[0];
+      } catch (IOException e) {
+        if (e instanceof InterruptedIOException && Thread.currentThread().isInterrupted()) {
+          throw new MachinesApiException(where(call) + ": interrupted", 0, null, null, null, e);
+        }
+        throw new MachinesApiException(
+            where(call) + ": " + scrub(String.valueOf(e.getMessage())), 0, null, null, null, e);
+      }
+      if (raw.code() >= 200 && raw.code() < 300) {
+        return raw;
+      }
+      // Mutations are not retried by the executor once sent; a 429 was refused, not applied.
+      if (raw.code() == 429
+          && call.mode() == Mode.NOT_AFTER_SEND
+          && attempt < settings.retry().maxAttempts()) {
+        int tried = attempt;
+        Duration wait =
+            RetryAfter.parse(retryAfter, settings.clock())
+                .map(
+                    d ->
+                        d.compareTo(settings.retry().maxRetryAfter()) > 0
+                            ? settings.retry().maxRetryAfter()
+                            : d)
+                .orElseGet(() -> Duration.ofMillis(backoff.apply(tried)));
+        LOG.debug("{}: rate limited (429), retrying in {} ms", where(call), wait.toMillis());
+        try {
+          settings.sleeper().sleep(wait);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new MachinesApiException(where(call) + ": interrupted", 429, null, null, null, e);
+        }
+        attempt++;
+        continue;
+      }
+      throw error(call, raw);
+    }
+  }
+
+  private Request request(Call call, byte[] body) {
+    Request.Builder b =
+        new Request.Builder()
+            .url(call.url())
+            .header("Authorization", authorization)
+            .header("Accept", "application/json");
+    if (call.leaseNonce() != null) {
+      b.header(LEASE_NONCE_HEADER, call.leaseNonce());
+    }
+    RequestBody rb = body == null ? null : RequestBody.create(body, JSON);
+    if (rb == null && !call.method().equals("GET") && !call.method().equals("DELETE")) {
+      rb = RequestBody.create(new byte[0], JSON);
+    }
+    return b.method(call.method(), rb).build();
+  }
+
+  private byte[] write(Call call) {
+    try {
+      return Json.MAPPER.writeValueAsBytes(call.body());
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot encode the body of " + where(call), e);
+    }
+  }
+
+  /** Reads a successful answer's body as the given shape. */
+  public <T> T read(Call call, Answer answer, Class<T> type) {
+    try {
+      T value = Json.MAPPER.readValue(answer.body(), type);
+      if (value == null) {
+        throw new MachinesApiException(
+            where(call) + ": empty response body",
+            answer.code(),
+            null,
+            null,
+            answer.requestId(),
+            null);
+      }
+      return value;
+    } catch (IOException e) {
+      throw new MachinesApiException(
+          where(call) + ": unreadable response (" + e.getClass().getSimpleName() + ")",
+          answer.code(),
+          null,
+          null,
+          answer.requestId(),
+          e);
+    }
+  }
+
+  /** Reads a successful answer's body as a tree (an empty body reads as a missing node). */
+  public JsonNode readTree(Call call, Answer answer) {
+    try {
+      return Json.MAPPER.readTree(answer.body());
+    } catch (IOException e) {
+      throw new MachinesApiException(
+          where(call) + ": unreadable response (" + e.getClass().getSimpleName() + ")",
+          answer.code(),
+          null,
+          null,
+          answer.requestId(),
+          e);
+    }
+  }
+
+  /** Describes a call for messages: method and URL, without secrets. */
+  public static String where(Call call) {
+    return call.method() + " " + Redaction.url(call.url());
+  }
+
+  private MachinesApiException error(Call call, Answer raw) {
+    String error = null;
+    String status = null;
+    try {
+      JsonNode tree = Json.MAPPER.readTree(raw.body());
+      if (tree != null && tree.isObject()) {
+        Json.ErrorDto dto = Json.MAPPER.treeToValue(tree, Json.ErrorDto.class);
+        error = dto.error();
+        if (dto.status() != null && dto.status().isValueNode()) {
+          status = dto.status().asText();
+        }
+      }
+    } catch (IOException | IllegalArgumentException e) {
+      // not JSON: fall back to the text below
+    }
+    if (error == null && raw.body().length > 0) {
+      error = new String(raw.body(), StandardCharsets.UTF_8);
+    }
+    if (error != null) {
+      error = scrub(error).replaceAll("\\s+", " ").trim();
+      if (error.length() > MAX_ERROR_TEXT) {
+        error = error.substring(0, MAX_ERROR_TEXT) + "...";
+      }
+      if (error.isEmpty()) {
+        error = null;
+      }
+    }
+    if (status != null) {
+      status = scrub(status);
+    }
+    StringBuilder m = new StringBuilder(where(call)).append(": HTTP ").append(raw.code());
+    if (status != null) {
+      m.append(" (").append(status).append(')');
+    }
+    if (error != null) {
+      m.append(": ").append(error);
+    }
+    if (raw.requestId() != null) {
+      m.append(" [fly-request-id ").append(scrub(raw.requestId())).append(']');
+    }
+    MachinesApiException e =
+        new MachinesApiException(m.toString(), raw.code(), status, error, raw.requestId(), null);
+    return raw.code() == 404 ? new MachinesNotFoundException(e) : e;
+  }
+
+  /** Removes every part of the token from a text that goes into a message. */
+  String scrub(String text) {
+    String out = text;
+    for (String s : secrets) {
+      if (!s.isEmpty()) {
+        out = out.replace(s, "REDACTED");
+      }
+    }
+    return out;
+  }
+
+  /** Runs a lookup, mapping 404 to empty. */
+  public static <T> Optional<T> optional(java.util.function.Supplier<T> lookup) {
+    try {
+      return Optional.of(lookup.get());
+    } catch (MachinesNotFoundException e) {
+      return Optional.empty();
+    }
+  }
+
+  @Override
+  public void close() {
+    HttpClients.shutdown(client, settings);
+  }
+}

@@ -1,0 +1,200 @@
+package dev.flyregistry.internal.registry;
+
+import dev.flyregistry.internal.http.Redaction;
+import dev.flyregistry.internal.http.RetryAfter;
+import dev.flyregistry.registry.RateLimitedException;
+import dev.flyregistry.registry.RegistryAuthenticationException;
+import dev.flyregistry.registry.RegistryDeniedException;
+import dev.flyregistry.registry.RegistryError;
+import dev.flyregistry.registry.RegistryErrorCode;
+import dev.flyregistry.registry.RegistryException;
+import dev.flyregistry.registry.RegistryIoException;
+import dev.flyregistry.registry.UnsafeRealmException;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import okhttp3.HttpUrl;
+import okhttp3.Response;
+
+/** Builds the typed registry exceptions with messages that say what, where and with what. */
+public final class Failures {
+  private Failures() {}
+
+  /**
+   * Where a request went, for messages.
+   *
+   * @param registry the registry host ({@code host[:port]})
+   * @param repository the repository, or null
+   * @param credentialSource "credentials from X" or "no credentials"
+   */
+  public record Context(String registry, String repository, String credentialSource) {
+    /** {@code registry/repository} or just the registry. */
+    public String where() {
+      return repository == null ? registry : registry + "/" + repository;
+    }
+  }
+
+  /** Converts the entries of an error body to the public form. */
+  public static List<RegistryError> errors(ErrorBody body) {
+    return body.errors().stream()
+        .map(
+            e ->
+                new RegistryError(
+                    RegistryErrorCode.of(e.code()), e.code(), e.message(), e.detailJson()))
+        .toList();
+  }
+
+  private static String suffix(ErrorBody body) {
+    String d = body.describe();
+    return d.isEmpty() ? "" : " (" + d + ")";
+  }
+
+  /**
+   * Maps a final non-success response to the typed exception: 401 → authentication, 403 or {@code
+   * DENIED} → denied, 429 → rate limited, else the base type. Reads the (bounded) error body.
+   *
+   * @param operation what was attempted ("HEAD manifest registry.fly.io/app:v1")
+   */
+  public static RegistryException status(
+      Context ctx, String operation, Response response, Clock clock) {
+    ErrorBody body = ErrorBody.read(response.body());
+    return status(ctx, operation, response, body, clock);
+  }
+
+  /** As {@link #status(Context, String, Response, Clock)} with a body already read. */
+  public static RegistryException status(
+      Context ctx, String operation, Response response, ErrorBody body, Clock clock) {
+    int code = response.code();
+    String message =
+        operation
+            + ": "
+            + code
+            + " from "
+            + ctx.registry()
+            + " with "
+            + ctx.credentialSource()
+            + suffix(body);
+    List<RegistryError> errors = errors(body);
+    if (code == 401) {
+      return new RegistryAuthenticationException(
+          message, code, errors, ctx.registry(), ctx.repository(), null);
+    }
+    if (code == 403 || body.hasCode("DENIED")) {
+      return new RegistryDeniedException(
+          message, code, errors, ctx.registry(), ctx.repository(), null);
+    }
+    if (code == 429 || body.hasCode("TOOMANYREQUESTS")) {
+      Optional<Duration> retryAfter = RetryAfter.parse(response.header("Retry-After"), clock);
+      return new RateLimitedException(
+          message
+              + "; still rate limited after retrying"
+              + retryAfter
+                  .map(d -> ", the registry asks to wait " + d.getSeconds() + " s")
+                  .orElse(""),
+          retryAfter.orElse(null),
+          code,
+          errors,
+          ctx.registry(),
+          ctx.repository());
+    }
+    return new RegistryException(message, code, errors, ctx.registry(), ctx.repository(), null);
+  }
+
+  /** A network failure that persisted through the retries. */
+  public static RegistryIoException io(Context ctx, String operation, IOException e) {
+    return new RegistryIoException(
+        operation + " (" + ctx.where() + "): " + describe(e),
+        0,
+        List.of(),
+        ctx.registry(),
+        ctx.repository(),
+        e);
+  }
+
+  private static String describe(IOException e) {
+    String m = e.getMessage();
+    return e.getClass().getSimpleName() + (m == null || m.isEmpty() ? "" : ": " + m);
+  }
+
+  static RegistryException tokenServiceStatus(Context ctx, HttpUrl realm, Response response) {
+    ErrorBody body = ErrorBody.read(response.body());
+    int code = response.code();
+    String message =
+        "token request for "
+            + ctx.where()
+            + " at "
+            + Redaction.url(realm)
+            + ": "
+            + code
+            + " with "
+            + ctx.credentialSource()
+            + suffix(body);
+    List<RegistryError> errors = errors(body);
+    if (code == 401) {
+      return new RegistryAuthenticationException(
+          message, code, errors, ctx.registry(), ctx.repository(), null);
+    }
+    if (code == 403) {
+      return new RegistryDeniedException(
+          message, code, errors, ctx.registry(), ctx.repository(), null);
+    }
+    if (code == 429) {
+      return new RateLimitedException(
+          message, null, code, errors, ctx.registry(), ctx.repository());
+    }
+    return new RegistryAuthenticationException(
+        message, code, errors, ctx.registry(), ctx.repository(), null);
+  }
+
+  static RegistryAuthenticationException tokenResponse(Context ctx, HttpUrl realm, String why) {
+    return new RegistryAuthenticationException(
+        "token service at "
+            + Redaction.url(realm)
+            + " (for "
+            + ctx.where()
+            + ", "
+            + ctx.credentialSource()
+            + ") sent an unusable answer: "
+            + why,
+        200,
+        List.of(),
+        ctx.registry(),
+        ctx.repository(),
+        null);
+  }
+
+  static UnsafeRealmException unsafeRealm(Context ctx, String realm, String why) {
+    return new UnsafeRealmException(
+        "refusing the token service "
+            + realm
+            + " named by "
+            + ctx.registry()
+            + "'s challenge: "
+            + why,
+        401,
+        List.of(),
+        ctx.registry(),
+        ctx.repository(),
+        null);
+  }
+
+  static RegistryAuthenticationException authentication(
+      Context ctx, String operation, String why, ErrorBody body) {
+    return new RegistryAuthenticationException(
+        operation
+            + ": 401 from "
+            + ctx.registry()
+            + " with "
+            + ctx.credentialSource()
+            + ": "
+            + why
+            + suffix(body),
+        401,
+        errors(body),
+        ctx.registry(),
+        ctx.repository(),
+        null);
+  }
+}

@@ -1,0 +1,656 @@
+package dev.flyregistry.registry;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.flyregistry.auth.Credentials;
+import dev.flyregistry.http.HttpSettings;
+import dev.flyregistry.internal.http.Redaction;
+import dev.flyregistry.internal.http.RetryExecutor;
+import dev.flyregistry.internal.registry.ErrorBody;
+import dev.flyregistry.internal.registry.Failures;
+import dev.flyregistry.internal.registry.LinkHeader;
+import dev.flyregistry.internal.registry.RegistryTransport;
+import dev.flyregistry.internal.registry.Scope;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import okhttp3.HttpUrl;
+import okhttp3.Request;
+import okhttp3.Response;
+import okhttp3.ResponseBody;
+import okio.Buffer;
+import okio.BufferedSource;
+
+/**
+ * A client for the OCI distribution (Docker registry v2) API: existence checks, manifests and tag
+ * lists, with authentication ({@code Basic} and the {@code Bearer} token service), retries and
+ * limits.
+ *
+ * <pre>{@code
+ * try (RegistryClient registry = RegistryClient.builder()
+ *     .credentials(Credentials.fly(FlyToken.fromEnvironment()))
+ *     .build()) {
+ *   Optional<Descriptor> found = registry.head(ImageReference.parse("registry.fly.io/my-app:v1"));
+ * }
+ * }</pre>
+ *
+ * <p>Registries are reached over HTTPS, except loopback hosts ({@code 127.0.0.1}, {@code
+ * localhost}, {@code [::1]}) and hosts marked with {@link Builder#insecureRegistries(String...)}.
+ * Failures are {@link RegistryException}s: {@link RegistryAuthenticationException} (401), {@link
+ * RegistryDeniedException} (403, {@code DENIED}), {@link RateLimitedException}, {@link
+ * RegistryIoException}, {@link ManifestTooLargeException}, {@link DigestMismatchException}, {@link
+ * TagListingUnsupportedException}, {@link ManifestFormatException}. "Not found" in an existence
+ * check is an answer ({@link Optional#empty()}, {@code false}), not an exception.
+ *
+ * <p>Instances are thread-safe; build one and share it. {@link #close()} releases its connections.
+ */
+public final class RegistryClient implements AutoCloseable {
+  /** The default limit on manifest size: 4 MiB. */
+  public static final long DEFAULT_MAX_MANIFEST_BYTES = 4L * 1024 * 1024;
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final long MAX_TAG_PAGE_BYTES = 16L * 1024 * 1024;
+  private static final int MAX_TAG_PAGES = 10_000;
+  private static final Set<String> GENERIC_TYPES =
+      Set.of("", "application/json", "text/plain", "application/octet-stream");
+
+  private final RegistryTransport transport;
+  private final long maxManifestBytes;
+  private final int maxConcurrency;
+
+  private RegistryClient(Builder b) {
+    this.transport = new RegistryTransport(b.http, b.credentials, b.insecure);
+    this.maxManifestBytes = b.maxManifestBytes;
+    this.maxConcurrency = b.http.maxConcurrency();
+  }
+
+  /**
+   * @return a builder with anonymous credentials, {@link HttpSettings#defaults()} and a 4 MiB
+   *     manifest limit
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The transport, for other operations of this package (push, copy). */
+  RegistryTransport transport() {
+    return transport;
+  }
+
+  /**
+   * Checks whether a manifest exists, with {@code HEAD} (which registries do not count as a pull).
+   * The digest, media type and size come from {@code Docker-Content-Digest}, {@code Content-Type}
+   * and {@code Content-Length}; when the registry leaves one out, the manifest is fetched with
+   * {@code GET} and described from its bytes.
+   *
+   * @param ref the image reference (tag or digest)
+   * @return the manifest's descriptor, or empty when the registry answers 404
+   * @throws RegistryException (a subtype) when the registry refuses or cannot be reached
+   */
+  public Optional<Descriptor> head(ImageReference ref) {
+    Objects.requireNonNull(ref, "ref");
+    String registry = ref.registry();
+    String repository = ref.repository();
+    List<Scope> scopes = List.of(Scope.pull(repository));
+    HttpUrl url = manifestUrl(ref);
+    String op = "HEAD manifest " + ref;
+    Failures.Context ctx = transport.context(registry, repository);
+    Head head =
+        transport.execute(
+            registry,
+            repository,
+            scopes,
+            op,
+            () -> new Request.Builder().url(url).head().header("Accept", MediaTypes.acceptHeader()),
+            RetryExecutor.Mode.IDEMPOTENT,
+            response -> {
+              if (response.code() == 404) {
+                return new Head(false, null);
+              }
+              if (!response.isSuccessful()) {
+                throw transport.failure(ctx, op, response, scopes);
+              }
+              Digest digest = digestHeader(response, ctx, op);
+              if (digest != null
+                  && ref.digest().isPresent()
+                  && !digest.equals(ref.digest().get())) {
+                throw new DigestMismatchException(
+                    op
+                        + ": the registry answered for "
+                        + digest
+                        + " (Docker-Content-Digest), not the requested digest",
+                    ref.digest().get(),
+                    digest,
+                    registry,
+                    repository);
+              }
+              if (digest == null && ref.digest().isPresent()) {
+                digest = ref.digest().get();
+              }
+              String type = MediaTypes.essence(response.header("Content-Type"));
+              long size = contentLength(response);
+              if (digest == null || size < 0 || GENERIC_TYPES.contains(type)) {
+                return new Head(true, null); // incomplete: describe it from a GET
+              }
+              return new Head(true, Descriptor.of(type, digest, size));
+            });
+    if (!head.found()) {
+      return Optional.empty();
+    }
+    if (head.descriptor() != null) {
+      return Optional.of(head.descriptor());
+    }
+    return fetch(ref, true).map(RegistryClient::describe);
+  }
+
+  private record Head(boolean found, Descriptor descriptor) {}
+
+  private static Descriptor describe(Manifest m) {
+    return m.descriptor();
+  }
+
+  /**
+   * Whether a manifest exists ({@link #head(ImageReference)} without the details).
+   *
+   * @param ref the image reference
+   * @return true when the registry has it
+   * @throws RegistryException (a subtype) when the registry refuses or cannot be reached
+   */
+  public boolean exists(ImageReference ref) {
+    return head(ref).isPresent();
+  }
+
+  /**
+   * Fetches a manifest with {@code GET}, keeping its exact bytes. The body may not exceed the
+   * client's limit (checked from {@code Content-Length} and while reading); a reference by digest
+   * must hash to that digest; a {@code Docker-Content-Digest} header, when present, must match the
+   * bytes; the manifest's {@code mediaType} must agree with {@code Content-Type}.
+   *
+   * @param ref the image reference (tag or digest)
+   * @return the parsed manifest
+   * @throws RegistryException with status 404 ({@code MANIFEST_UNKNOWN}) when it does not exist;
+   *     {@link ManifestTooLargeException}, {@link DigestMismatchException}, {@link
+   *     ManifestFormatException} for content that fails the checks; other subtypes for refusals and
+   *     network failures
+   */
+  public Manifest manifest(ImageReference ref) {
+    Objects.requireNonNull(ref, "ref");
+    return fetch(ref, false).orElseThrow();
+  }
+
+  private Optional<Manifest> fetch(ImageReference ref, boolean emptyWhenMissing) {
+    String registry = ref.registry();
+    String repository = ref.repository();
+    List<Scope> scopes = List.of(Scope.pull(repository));
+    HttpUrl url = manifestUrl(ref);
+    String op = "GET manifest " + ref;
+    Failures.Context ctx = transport.context(registry, repository);
+    Manifest m =
+        transport.execute(
+            registry,
+            repository,
+            scopes,
+            op,
+            () -> new Request.Builder().url(url).get().header("Accept", MediaTypes.acceptHeader()),
+            RetryExecutor.Mode.IDEMPOTENT,
+            response -> {
+              if (response.code() == 404 && emptyWhenMissing) {
+                return null;
+              }
+              if (!response.isSuccessful()) {
+                throw transport.failure(ctx, op, response, scopes);
+              }
+              byte[] bytes = readManifest(response, ref, op);
+              if (ref.digest().isPresent() && !ref.digest().get().matches(bytes)) {
+                Digest expected = ref.digest().get();
+                throw new DigestMismatchException(
+                    op
+                        + ": the "
+                        + bytes.length
+                        + " bytes received hash to "
+                        + Digest.of(expected.algorithm(), bytes)
+                        + ", not to the requested digest",
+                    expected,
+                    Digest.of(expected.algorithm(), bytes),
+                    registry,
+                    repository);
+              }
+              Digest header = digestHeader(response, ctx, op);
+              if (header != null && !header.matches(bytes)) {
+                throw new DigestMismatchException(
+                    op
+                        + ": the Docker-Content-Digest header says "
+                        + header
+                        + " but the "
+                        + bytes.length
+                        + " bytes received hash to "
+                        + Digest.of(header.algorithm(), bytes),
+                    header,
+                    Digest.of(header.algorithm(), bytes),
+                    registry,
+                    repository);
+              }
+              try {
+                return Manifest.parse(bytes, response.header("Content-Type"));
+              } catch (ManifestFormatException e) {
+                throw new ManifestFormatException(op + ": " + e.getMessage(), e);
+              }
+            });
+    return Optional.ofNullable(m);
+  }
+
+  private byte[] readManifest(Response response, ImageReference ref, String op) throws IOException {
+    long declared = contentLength(response);
+    if (declared > maxManifestBytes) {
+      throw new ManifestTooLargeException(
+          op
+              + ": the registry declares "
+              + declared
+              + " bytes (Content-Length), over the limit of "
+              + maxManifestBytes
+              + " bytes",
+          maxManifestBytes,
+          declared,
+          ref.registry(),
+          ref.repository());
+    }
+    ResponseBody body = response.body();
+    if (body == null) {
+      return new byte[0];
+    }
+    BufferedSource source = body.source();
+    Buffer buffer = new Buffer();
+    while (true) {
+      long r = source.read(buffer, 8192);
+      if (r == -1) {
+        break;
+      }
+      if (buffer.size() > maxManifestBytes) {
+        throw new ManifestTooLargeException(
+            op + ": the body exceeds the limit of " + maxManifestBytes + " bytes",
+            maxManifestBytes,
+            declared,
+            ref.registry(),
+            ref.repository());
+      }
+    }
+    return buffer.readByteArray();
+  }
+
+  private static Digest digestHeader(Response response, Failures.Context ctx, String op) {
+    String value = response.header("Docker-Content-Digest");
+    if (value == null || value.isBlank()) {
+      return null;
+    }
+    try {
+      return Digest.parse(value.trim());
+    } catch (IllegalArgumentException e) {
+      throw new RegistryException(
+          op + ": the registry sent an invalid Docker-Content-Digest header: " + e.getMessage(),
+          response.code(),
+          List.of(),
+          ctx.registry(),
+          ctx.repository(),
+          e);
+    }
+  }
+
+  private static long contentLength(Response response) {
+    String v = response.header("Content-Length");
+    if (v == null) {
+      return -1;
+    }
+    try {
+      long n = Long.parseLong(v.trim());
+      return n < 0 ? -1 : n;
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  private HttpUrl manifestUrl(ImageReference ref) {
+    return transport
+        .baseUrl(ref.registry())
+        .newBuilder()
+        .addPathSegments(ref.repository())
+        .addPathSegment("manifests")
+        .addPathSegment(ref.reference())
+        .build();
+  }
+
+  /**
+   * Checks many references at once: {@link #head(ImageReference)} for each, at most {@link
+   * HttpSettings#maxConcurrency()} at a time over kept-alive connections, sharing one token per
+   * scope.
+   *
+   * @param refs the references (duplicates are checked once)
+   * @return each reference's descriptor or empty, in the order of {@code refs}
+   * @throws RegistryException the first failure of any check (the others are cancelled)
+   */
+  public Map<ImageReference, Optional<Descriptor>> existsAll(Collection<ImageReference> refs) {
+    Objects.requireNonNull(refs, "refs");
+    List<ImageReference> unique = new ArrayList<>(new LinkedHashSet<>(refs));
+    if (unique.contains(null)) {
+      throw new IllegalArgumentException("refs must not contain null");
+    }
+    Map<ImageReference, Optional<Descriptor>> out = new LinkedHashMap<>();
+    if (unique.isEmpty()) {
+      return out;
+    }
+    int threads = Math.min(maxConcurrency, unique.size());
+    if (threads == 1) {
+      for (ImageReference r : unique) {
+        out.put(r, head(r));
+      }
+      return out;
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(threads, daemonThreads());
+    try {
+      List<Future<Optional<Descriptor>>> futures = new ArrayList<>(unique.size());
+      for (ImageReference r : unique) {
+        futures.add(pool.submit(() -> head(r)));
+      }
+      for (int i = 0; i < unique.size(); i++) {
+        try {
+          out.put(unique.get(i), futures.get(i).get());
+        } catch (ExecutionException e) {
+          futures.forEach(f -> f.cancel(true));
+          Throwable cause = e.getCause();
+          if (cause instanceof RuntimeException re) {
+            throw re;
+          }
+          if (cause instanceof Error err) {
+            throw err;
+          }
+          throw new RegistryException(
+              "existsAll: " + cause, 0, List.of(), unique.get(i).registry(), null, cause);
+        } catch (InterruptedException e) {
+          futures.forEach(f -> f.cancel(true));
+          Thread.currentThread().interrupt();
+          throw new RegistryIoException(
+              "existsAll interrupted", 0, List.of(), unique.get(i).registry(), null, e);
+        }
+      }
+      return out;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private static ThreadFactory daemonThreads() {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, "fly-registry-exists-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  /**
+   * Lists a repository's tags ({@code GET /v2/<name>/tags/list}), following {@code Link: <...>;
+   * rel="next"} pages.
+   *
+   * @param repository a reference naming the registry and repository (its tag or digest is ignored)
+   * @return the tags, in the registry's order
+   * @throws TagListingUnsupportedException when the registry refuses listing (404, 405, 501, {@code
+   *     UNSUPPORTED}); Fly's registry documents no listing API
+   * @throws RegistryException (another subtype) for other refusals and network failures
+   */
+  public List<String> tags(ImageReference repository) {
+    Objects.requireNonNull(repository, "repository");
+    return tags(repository.registry(), repository.repository());
+  }
+
+  /**
+   * Lists a repository's tags, following {@code Link} pages.
+   *
+   * @param registry the registry host ({@code registry.fly.io}, {@code 127.0.0.1:5000})
+   * @param repository the repository ({@code my-app}, {@code library/nginx})
+   * @return the tags, in the registry's order
+   * @throws TagListingUnsupportedException when the registry refuses listing
+   * @throws RegistryException (another subtype) for other refusals and network failures
+   */
+  public List<String> tags(String registry, String repository) {
+    Objects.requireNonNull(registry, "registry");
+    Objects.requireNonNull(repository, "repository");
+    // validate the names the way references are validated
+    ImageReference checked = ImageReference.of(registry, repository, null);
+    String reg = checked.registry();
+    String repo = checked.repository();
+    List<Scope> scopes = List.of(Scope.pull(repo));
+    Failures.Context ctx = transport.context(reg, repo);
+    HttpUrl next =
+        transport
+            .baseUrl(reg)
+            .newBuilder()
+            .addPathSegments(repo)
+            .addPathSegments("tags/list")
+            .build();
+    List<String> tags = new ArrayList<>();
+    Set<HttpUrl> seen = new HashSet<>();
+    for (int page = 0; next != null; page++) {
+      if (page >= MAX_TAG_PAGES || !seen.add(next)) {
+        throw new RegistryException(
+            "tag list of "
+                + ctx.where()
+                + ": the registry's Link pagination does not end (page "
+                + (page + 1)
+                + ", "
+                + Redaction.url(next)
+                + ")",
+            200,
+            List.of(),
+            reg,
+            repo,
+            null);
+      }
+      HttpUrl url = next;
+      String op = "GET tags " + ctx.where() + (page == 0 ? "" : " (page " + (page + 1) + ")");
+      TagPage p =
+          transport.execute(
+              reg,
+              repo,
+              scopes,
+              op,
+              () -> new Request.Builder().url(url).get().header("Accept", "application/json"),
+              RetryExecutor.Mode.IDEMPOTENT,
+              response -> tagPage(response, ctx, op, scopes));
+      tags.addAll(p.tags());
+      next = p.next();
+    }
+    return List.copyOf(tags);
+  }
+
+  private record TagPage(List<String> tags, HttpUrl next) {}
+
+  private TagPage tagPage(Response response, Failures.Context ctx, String op, List<Scope> scopes)
+      throws IOException {
+    int code = response.code();
+    if (code == 404 || code == 405 || code == 501) {
+      ErrorBody body = ErrorBody.read(response.body());
+      String d = body.describe();
+      throw new TagListingUnsupportedException(
+          op
+              + ": "
+              + code
+              + " from "
+              + ctx.registry()
+              + (d.isEmpty() ? "" : " (" + d + ")")
+              + ": the registry does not list tags of this repository (it may not exist, or the"
+              + " registry offers no tag listing; Fly's registry documents none: list the images"
+              + " of past releases instead)",
+          code,
+          Failures.errors(body),
+          ctx.registry(),
+          ctx.repository(),
+          null);
+    }
+    if (!response.isSuccessful()) {
+      RegistryException e = transport.failure(ctx, op, response, scopes);
+      if (e.hasCode(RegistryErrorCode.UNSUPPORTED)) {
+        throw new TagListingUnsupportedException(
+            e.getMessage(), e.status(), e.errors(), ctx.registry(), ctx.repository(), null);
+      }
+      throw e;
+    }
+    byte[] bytes = readBounded(response.body(), MAX_TAG_PAGE_BYTES, ctx, op);
+    JsonNode root;
+    try {
+      root = JSON.readTree(bytes);
+    } catch (IOException e) {
+      root = null;
+    }
+    if (root == null || !root.isObject()) {
+      throw new RegistryException(
+          op + ": the tag list is not a JSON object",
+          code,
+          List.of(),
+          ctx.registry(),
+          ctx.repository(),
+          null);
+    }
+    List<String> tags = new ArrayList<>();
+    JsonNode arr = root.get("tags");
+    if (arr != null && !arr.isNull()) {
+      if (!arr.isArray()) {
+        throw new RegistryException(
+            op + ": \"tags\" is not an array",
+            code,
+            List.of(),
+            ctx.registry(),
+            ctx.repository(),
+            null);
+      }
+      for (JsonNode t : arr) {
+        if (t.isTextual()) {
+          tags.add(t.asText());
+        }
+      }
+    }
+    HttpUrl base = response.request().url();
+    HttpUrl next =
+        LinkHeader.find(response.headers("Link"), "next").map(base::resolve).orElse(null);
+    if (next != null && !next.scheme().toLowerCase(Locale.ROOT).startsWith("http")) {
+      next = null;
+    }
+    return new TagPage(tags, next);
+  }
+
+  private static byte[] readBounded(ResponseBody body, long limit, Failures.Context ctx, String op)
+      throws IOException {
+    if (body == null) {
+      return new byte[0];
+    }
+    BufferedSource source = body.source();
+    Buffer buffer = new Buffer();
+    while (source.read(buffer, 8192) != -1) {
+      if (buffer.size() > limit) {
+        throw new RegistryException(
+            op + ": the response exceeds " + limit + " bytes",
+            200,
+            List.of(),
+            ctx.registry(),
+            ctx.repository(),
+            null);
+      }
+    }
+    return buffer.readByteArray();
+  }
+
+  /** Releases the client's connections and threads (not those of a caller's own OkHttp client). */
+  @Override
+  public void close() {
+    transport.close();
+  }
+
+  @Override
+  public String toString() {
+    return "RegistryClient{maxManifestBytes="
+        + maxManifestBytes
+        + ", http="
+        + transport.settings()
+        + '}';
+  }
+
+  /** Builds a {@link RegistryClient}. Not thread-safe; the client it builds is. */
+  public static final class Builder {
+    private Credentials credentials = Credentials.anonymous();
+    private HttpSettings http = HttpSettings.defaults();
+    private final Set<String> insecure = new LinkedHashSet<>();
+    private long maxManifestBytes = DEFAULT_MAX_MANIFEST_BYTES;
+
+    private Builder() {}
+
+    /**
+     * @param value where credentials come from (default: anonymous)
+     * @return this builder
+     */
+    public Builder credentials(Credentials value) {
+      this.credentials = Objects.requireNonNull(value, "credentials");
+      return this;
+    }
+
+    /**
+     * @param value timeouts, retries, clock, sleeper, concurrency (default: {@link
+     *     HttpSettings#defaults()})
+     * @return this builder
+     */
+    public Builder http(HttpSettings value) {
+      this.http = Objects.requireNonNull(value, "http");
+      return this;
+    }
+
+    /**
+     * Allows plain HTTP to these registries (and credentials over it). Loopback hosts use plain
+     * HTTP without being listed.
+     *
+     * @param hosts {@code host} (every port) or {@code host:port}
+     * @return this builder
+     */
+    public Builder insecureRegistries(String... hosts) {
+      for (String h : hosts) {
+        Objects.requireNonNull(h, "host");
+        if (h.isBlank() || h.contains("/")) {
+          throw new IllegalArgumentException(
+              "an insecure registry is a host or host:port, not \"" + h + "\"");
+        }
+        insecure.add(h.trim().toLowerCase(Locale.ROOT));
+      }
+      return this;
+    }
+
+    /**
+     * @param value the largest manifest accepted, in bytes (default 4 MiB)
+     * @return this builder
+     */
+    public Builder maxManifestBytes(long value) {
+      if (value < 1) {
+        throw new IllegalArgumentException("maxManifestBytes must be positive, was " + value);
+      }
+      this.maxManifestBytes = value;
+      return this;
+    }
+
+    /**
+     * @return the client
+     */
+    public RegistryClient build() {
+      return new RegistryClient(this);
+    }
+  }
+}

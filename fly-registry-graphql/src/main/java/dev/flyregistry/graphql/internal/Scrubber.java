@@ -1,0 +1,45 @@
+package dev.flyregistry.graphql.internal;
+
+import dev.flyregistry.auth.FlyToken;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/** Replaces the parts of a token with {@code REDACTED} in text that goes into messages. */
+public final class Scrubber {
+  private static final int MIN_SECRET_LENGTH = 6;
+
+  private final List<String> secrets;
+
+  /**
+   * @param token the token whose parts must never be shown
+   */
+  public Scrubber(FlyToken token) {
+    List<String> s = new ArrayList<>();
+    s.add(token.apiAuthorization());
+    s.add(token.registryPassword());
+    s.addAll(token.macaroons());
+    s.addAll(token.userTokens());
+    s.removeIf(v -> v.length() < MIN_SECRET_LENGTH);
+    // Longest first, so that a whole header is replaced before its parts.
+    s.sort(Comparator.comparingInt(String::length).reversed());
+    this.secrets = List.copyOf(s);
+  }
+
+  /**
+   * @param text any text, may be null
+   * @return the text with every token part replaced by {@code REDACTED}
+   */
+  public String scrub(String text) {
+    if (text == null) {
+      return null;
+    }
+    String out = text;
+    for (String secret : secrets) {
+      if (out.contains(secret)) {
+        out = out.replace(secret, "REDACTED");
+      }
+    }
+    return out;
+  }
+}

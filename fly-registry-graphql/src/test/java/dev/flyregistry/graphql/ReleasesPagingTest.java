@@ -1,0 +1,264 @@
+package dev.flyregistry.graphql;
+
+import static dev.flyregistry.graphql.Fixtures.json;
+import static dev.flyregistry.graphql.Fixtures.pageAnswer;
+import static dev.flyregistry.graphql.Fixtures.release;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flyregistry.auth.FlyToken;
+import dev.flyregistry.http.HttpSettings;
+import dev.flyregistry.registry.ImageReference;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+import mockwebserver3.Dispatcher;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.RecordedRequest;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class ReleasesPagingTest {
+  final MockWebServer server = new MockWebServer();
+  final List<JsonNode> requests = Collections.synchronizedList(new ArrayList<>());
+  GraphqlClient client;
+
+  @BeforeEach
+  void start() throws IOException {
+    server.start(InetAddress.getByName("127.0.0.1"), 0);
+    client = client(HttpSettings.defaults().withSleeper(d -> {}));
+  }
+
+  GraphqlClient client(HttpSettings http) {
+    return GraphqlClient.builder()
+        .token(FlyToken.parse("fo1_pagingtesttoken"))
+        .endpoint(server.url("/graphql").toString())
+        .http(http)
+        .build();
+  }
+
+  @AfterEach
+  void stop() {
+    client.close();
+    server.close();
+  }
+
+  /** Serves versions 7..1 of one app in pages of the requested size, cursors "c<offset>". */
+  void serveSevenReleases() {
+    server.setDispatcher(
+        new Dispatcher() {
+          @Override
+          public MockResponse dispatch(RecordedRequest request) {
+            JsonNode body = Fixtures.body(request);
+            requests.add(body);
+            JsonNode vars = body.get("variables");
+            int first = vars.get("first").asInt();
+            int offset =
+                vars.get("after").isNull()
+                    ? 0
+                    : Integer.parseInt(vars.get("after").asText().substring(1));
+            List<ObjectNode> nodes = new ArrayList<>();
+            for (int v = 7 - offset; v >= 1 && nodes.size() < first; v--) {
+              nodes.add(release(v, "registry.fly.io/app:v" + v, null, null));
+            }
+            int end = offset + nodes.size();
+            return json(pageAnswer(nodes, end < 7, "c" + end, 7));
+          }
+        });
+  }
+
+  @Test
+  void streamWalksThreePagesWithCursors() {
+    serveSevenReleases();
+
+    List<Integer> versions;
+    try (Stream<Release> all = client.releases().stream("app", 3)) {
+      versions = all.map(Release::version).collect(Collectors.toList());
+    }
+
+    assertThat(versions).containsExactly(7, 6, 5, 4, 3, 2, 1);
+    assertThat(requests).hasSize(3);
+    assertThat(requests)
+        .extracting(
+            r ->
+                r.get("variables").get("after").isNull()
+                    ? null
+                    : r.get("variables").get("after").asText())
+        .containsExactly(null, "c3", "c6");
+    assertThat(requests)
+        .allSatisfy(
+            r -> {
+              assertThat(r.get("variables").get("appName").asText()).isEqualTo("app");
+              assertThat(r.get("variables").get("first").asInt()).isEqualTo(3);
+              assertThat(r.get("query").asText())
+                  .contains("pageInfo { hasNextPage endCursor }", "totalCount");
+            });
+  }
+
+  @Test
+  void iteratorIsLazyAndReportsTheTotal() {
+    serveSevenReleases();
+
+    ReleaseIterator it = client.releases().iterator("app", 3);
+    assertThat(requests).isEmpty();
+    assertThat(it.totalCount()).isEmpty();
+
+    assertThat(it.next().version()).isEqualTo(7);
+    assertThat(requests).hasSize(1);
+    assertThat(it.totalCount()).hasValue(7);
+    it.next();
+    it.next();
+    assertThat(requests).hasSize(1);
+    assertThat(it.next().version()).isEqualTo(4);
+    assertThat(requests).hasSize(2);
+    it.close();
+    assertThat(it.hasNext()).isFalse();
+    assertThat(requests).hasSize(2);
+  }
+
+  @Test
+  void limitingTheStreamStopsFetching() {
+    serveSevenReleases();
+
+    try (Stream<Release> all = client.releases().stream("app", 3)) {
+      assertThat(all.limit(2).map(Release::version)).containsExactly(7, 6);
+    }
+    assertThat(requests).hasSize(1);
+  }
+
+  @Test
+  void pagingAnUnknownAppFailsOnFirstUse() {
+    server.enqueue(json("{\"data\":{\"app\":null}}"));
+
+    ReleaseIterator it = client.releases().iterator("ghost", 10);
+    assertThatThrownBy(it::hasNext)
+        .isInstanceOf(AppNotFoundException.class)
+        .hasMessageContaining("'ghost'");
+  }
+
+  @Test
+  void aNextPageWithoutCursorIsAProtocolError() {
+    server.enqueue(json(pageAnswer(List.of(release(2, "a", null, null)), true, null, 2)));
+
+    ReleaseIterator it = client.releases().iterator("app", 1);
+    assertThatThrownBy(it::hasNext)
+        .isInstanceOf(GraphqlProtocolException.class)
+        .hasMessageContaining("endCursor");
+  }
+
+  @Test
+  void aRepeatedCursorIsAProtocolErrorNotALoop() {
+    for (int i = 0; i < 3; i++) {
+      server.enqueue(json(pageAnswer(List.of(release(2, "a", null, null)), true, "same", 2)));
+    }
+
+    assertThatThrownBy(() -> client.releases().stream("app", 1).count())
+        .isInstanceOf(GraphqlProtocolException.class)
+        .hasMessageContaining("same endCursor");
+    assertThat(server.getRequestCount()).isEqualTo(2);
+  }
+
+  @Test
+  void pageByHand() {
+    serveSevenReleases();
+
+    ReleasePage first = client.releases().page("app", 5, null);
+    ReleasePage second = client.releases().page("app", 5, first.endCursor().orElseThrow());
+
+    assertThat(first.releases()).extracting(Release::version).containsExactly(7, 6, 5, 4, 3);
+    assertThat(first.hasNextPage()).isTrue();
+    assertThat(first.totalCount()).isEqualTo(7);
+    assertThat(second.releases()).extracting(Release::version).containsExactly(2, 1);
+    assertThat(second.hasNextPage()).isFalse();
+  }
+
+  @Test
+  void imageRefsAcrossFiftyAppsWithBoundedConcurrency() throws Exception {
+    client.close();
+    client = client(HttpSettings.defaults().withSleeper(d -> {}).withMaxConcurrency(4));
+    AtomicInteger inFlight = new AtomicInteger();
+    AtomicInteger maxInFlight = new AtomicInteger();
+    server.setDispatcher(
+        new Dispatcher() {
+          @Override
+          public MockResponse dispatch(RecordedRequest request) throws InterruptedException {
+            int now = inFlight.incrementAndGet();
+            maxInFlight.accumulateAndGet(now, Math::max);
+            try {
+              Thread.sleep(5); // widen the window in which overlapping requests would be seen
+              String app = Fixtures.body(request).get("variables").get("appName").asText();
+              int n = Integer.parseInt(app.substring("app-".length()));
+              List<ObjectNode> nodes =
+                  List.of(
+                      release(3, "registry.fly.io/" + app + ":v" + (n + 1), null, null),
+                      release(2, "registry.fly.io/shared:base", null, null),
+                      release(1, "registry.fly.io/" + app + ":v" + n, null, null));
+              return json(pageAnswer(nodes, false, "end", 3));
+            } finally {
+              inFlight.decrementAndGet();
+            }
+          }
+        });
+    List<String> apps =
+        IntStream.rangeClosed(1, 50).mapToObj(i -> "app-" + i).collect(Collectors.toList());
+
+    Map<String, List<ImageReference>> refs = client.releases().imageRefs(apps);
+
+    assertThat(refs.keySet()).containsExactlyElementsOf(apps);
+    for (int n = 1; n <= 50; n++) {
+      String app = "app-" + n;
+      assertThat(refs.get(app))
+          .containsExactly(
+              ImageReference.flyApp(app, "v" + (n + 1)),
+              ImageReference.flyApp("shared", "base"),
+              ImageReference.flyApp(app, "v" + n));
+    }
+    assertThat(server.getRequestCount()).isEqualTo(50);
+    assertThat(maxInFlight.get()).isBetween(1, 4);
+  }
+
+  @Test
+  void imageRefsAcrossAppsFailsWithTheMissingApp() {
+    server.setDispatcher(
+        new Dispatcher() {
+          @Override
+          public MockResponse dispatch(RecordedRequest request) {
+            String app = Fixtures.body(request).get("variables").get("appName").asText();
+            if (app.equals("ghost")) {
+              return json("{\"data\":{\"app\":null}}");
+            }
+            return json(
+                pageAnswer(
+                    List.of(release(1, "registry.fly.io/" + app + ":v1", null, null)),
+                    false,
+                    "e",
+                    1));
+          }
+        });
+
+    assertThatThrownBy(() -> client.releases().imageRefs(List.of("a", "ghost", "b")))
+        .isInstanceOf(AppNotFoundException.class)
+        .satisfies(e -> assertThat(((AppNotFoundException) e).app()).isEqualTo("ghost"));
+  }
+
+  @Test
+  void imageRefsOfNoAppsIsEmptyAndDuplicatesAreLookedUpOnce() {
+    serveSevenReleases();
+    assertThat(client.releases().imageRefs(List.of())).isEmpty();
+    Map<String, List<ImageReference>> refs = client.releases().imageRefs(List.of("app", "app"));
+    assertThat(refs).containsOnlyKeys("app");
+    assertThat(refs.get("app")).hasSize(7).first().isEqualTo(ImageReference.flyApp("app", "v7"));
+    assertThat(server.getRequestCount()).isEqualTo(1);
+  }
+}

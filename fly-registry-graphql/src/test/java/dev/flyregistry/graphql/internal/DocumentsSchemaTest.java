@@ -1,0 +1,115 @@
+package dev.flyregistry.graphql.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import graphql.language.Document;
+import graphql.language.OperationDefinition;
+import graphql.parser.Parser;
+import graphql.schema.GraphQLSchema;
+import graphql.schema.idl.SchemaParser;
+import graphql.schema.idl.UnExecutableSchemaGenerator;
+import graphql.validation.ValidationError;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+
+/** Every document the SDK sends must be valid against Fly's schema ({@code ../shared/fly/}). */
+class DocumentsSchemaTest {
+  private static final String SCHEMA = "shared/fly/schema.graphql";
+  private static GraphQLSchema schema;
+
+  /**
+   * The schema beside the repository: walk up from the working directory (the module when Maven
+   * runs the tests) until a directory holds {@code shared/fly/schema.graphql}.
+   */
+  static Optional<Path> findSchema() {
+    for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+      Path candidate = dir.resolve(SCHEMA);
+      if (Files.isRegularFile(candidate)) {
+        return Optional.of(candidate);
+      }
+    }
+    return Optional.empty();
+  }
+
+  @BeforeAll
+  static void loadSchema() throws Exception {
+    Optional<Path> file = findSchema();
+    if (file.isEmpty()) {
+      String message =
+          "Fly's GraphQL schema ("
+              + "../"
+              + SCHEMA
+              + " beside the repository) is absent; the query documents were not validated";
+      if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+        Assertions.fail(message + " (CI=true: the schema is required)");
+      }
+      Assumptions.abort(message);
+    }
+    schema =
+        UnExecutableSchemaGenerator.makeUnExecutableSchema(
+            new SchemaParser().parse(Files.readString(file.get())));
+  }
+
+  static List<ValidationError> validate(String text) {
+    Document document = Parser.parse(text);
+    return graphql.ParseAndValidate.validate(schema, document, Locale.ENGLISH);
+  }
+
+  @TestFactory
+  Stream<DynamicTest> everyDocumentIsValidAgainstTheSchema() {
+    Map<String, String> all = Documents.all();
+    assertThat(all).isNotEmpty();
+    return all.entrySet().stream()
+        .map(
+            e ->
+                DynamicTest.dynamicTest(
+                    e.getKey(),
+                    () -> {
+                      assertThat(validate(e.getValue())).as(e.getKey()).isEmpty();
+                      assertThat(
+                              Parser.parse(e.getValue())
+                                  .getDefinitionsOfType(OperationDefinition.class))
+                          .as("%s holds exactly one query", e.getKey())
+                          .singleElement()
+                          .satisfies(
+                              op ->
+                                  assertThat(op.getOperation())
+                                      .isEqualTo(OperationDefinition.Operation.QUERY));
+                    }));
+  }
+
+  @Test
+  void allFindsEveryDocumentTheQueriesUse() {
+    assertThat(Documents.all())
+        .containsOnlyKeys(
+            "RELEASES", "RELEASES_PAGE", "CURRENT_RELEASE", "RESOLVE_IMAGE", "APP_NAME_AVAILABLE");
+  }
+
+  @Test
+  void theValidatorCatchesAFieldTheSchemaLacks() {
+    String broken = Documents.RELEASES.replace("imageRef", "imageTag");
+    assertThat(validate(broken)).isNotEmpty();
+    String wrongVariable = Documents.RESOLVE_IMAGE.replace("$ref: String!", "$ref: Int!");
+    assertThat(validate(wrongVariable)).isNotEmpty();
+  }
+
+  @Test
+  void documentedQueryIsVerbatim() {
+    assertThat(Documents.RELEASES)
+        .isEqualTo(
+            "query($appName: String!, $limit: Int!) { app(name: $appName) { releases:"
+                + " releasesUnprocessed(first: $limit) { nodes { id version description reason"
+                + " status imageRef stable user { id email name } createdAt } } } }");
+  }
+}
