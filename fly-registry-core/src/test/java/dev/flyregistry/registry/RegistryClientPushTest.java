@@ -526,4 +526,68 @@ class RegistryClientPushTest {
       assertThat(tokens.requests.get()).isLessThanOrEqualTo(3);
     }
   }
+
+  @Test
+  void aStreamedPutRefusedWith401AfterItsBodyWentOutRestartsTheSession() throws Exception {
+    Image img = layout("v1");
+    TokenServer tokens = new TokenServer();
+    AtomicInteger puts = new AtomicInteger();
+    try (MockWebServer tokenServer = new MockWebServer();
+        RegistryClient bearer = RegistryClient.builder().http(http).uploadConcurrency(1).build()) {
+      tokenServer.setDispatcher(tokens);
+      tokenServer.start(InetAddress.getByName("127.0.0.1"), 0);
+      fake.realm = "http://127.0.0.1:" + tokenServer.getPort() + "/token";
+      fake.tokens = tokens;
+      // the first blob PUT is refused as if its token had expired, after the body was sent
+      fake.fault =
+          r ->
+              r.getMethod().equals("PUT")
+                      && r.getUrl().encodedPath().startsWith("/upload/")
+                      && puts.incrementAndGet() == 1
+                  ? new MockResponse.Builder()
+                      .code(401)
+                      .addHeader(
+                          "WWW-Authenticate",
+                          "Bearer realm=\""
+                              + fake.realm
+                              + "\",service=\"test\",scope=\"repository:app:pull,push\"")
+                      .build()
+                  : null;
+
+      PushResult r = bearer.push(ImageSource.ociLayout(img.dir()), ref("app:v1"));
+
+      assertThat(r.digest()).isEqualTo(img.manifest().digest());
+    }
+    // the consumed stream was not sent again on the same session: a new session was opened
+    List<RecordedRequest> uploadPuts = fake.requests("PUT", "/upload/");
+    assertThat(uploadPuts.get(0).getUrl().encodedPath())
+        .isNotEqualTo(uploadPuts.get(1).getUrl().encodedPath());
+    assertThat(fake.requests("DELETE", "/upload/")).hasSize(1);
+    assertThat(fake.hasBlob("app", Digest.sha256(img.layer1()))).isTrue();
+    assertThat(fake.hasBlob("app", Digest.sha256(img.layer2()))).isTrue();
+  }
+
+  @Test
+  void rangeHeadersAreReadAsInclusiveEnds() {
+    assertThat(BlobUploads.rangeEnd("0-999", 5)).isEqualTo(1000);
+    assertThat(BlobUploads.rangeEnd("bytes=0-1499", 5)).isEqualTo(1500);
+    assertThat(BlobUploads.rangeEnd("0-0", 0)).isZero(); // an empty session (distribution)
+    assertThat(BlobUploads.rangeEnd("0-0", 1)).isEqualTo(1);
+    assertThat(BlobUploads.rangeEnd(null, 42)).isEqualTo(42);
+    assertThat(BlobUploads.rangeEnd("garbage", 42)).isEqualTo(42);
+  }
+
+  @Test
+  void aMissingSourceBlobOnCopyIsATypedErrorNotARetryLoop() {
+    Image img = layout("v1");
+    client.push(ImageSource.ociLayout(img.dir()), ref("app-1:v1"));
+    fake.blobs.remove("app-1@" + Digest.sha256(img.layer2()));
+    fake.allowMount = false;
+    fake.recorded.clear();
+
+    assertThatThrownBy(() -> client.copy(ref("app-1:v1"), ref("app-2:v1")))
+        .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.status()).isEqualTo(404))
+        .hasMessageContaining(Digest.sha256(img.layer2()).toString());
+    assertThat(fake.manifests).doesNotContainKey("app-2@v1");
+  }
 }
