@@ -38,6 +38,6 @@ public class GraphqlAuthException extends AuthException {
    * @return the {@code errors[]} entries that carried the rejection, empty for a bare HTTP 401
    */
   public List<GraphqlError> errors() {
-    return errors;
+    return errors == null ? List.of() : errors;
   }
 }

@@ -12,9 +12,6 @@ import java.util.Optional;
 public class GraphqlException extends FlyException {
   private static final long serialVersionUID = 1L;
 
-  /** How many errors the message lists before summarising the rest. */
-  private static final int MESSAGE_ERRORS = 5;
-
   private final transient List<GraphqlError> errors;
   private final transient Map<String, Object> partialData;
   private final String partialDataJson;
@@ -39,34 +36,10 @@ public class GraphqlException extends FlyException {
   }
 
   /**
-   * Renders a message listing the first few errors.
-   *
-   * @param what the request that failed, such as {@code "GraphQL request to https://..."}
-   * @param errors the errors
-   * @return {@code what failed with N errors: [CODE] message (at path); ...}
-   */
-  public static String describe(String what, List<GraphqlError> errors) {
-    StringBuilder sb = new StringBuilder(what);
-    sb.append(" failed with ")
-        .append(errors.size())
-        .append(errors.size() == 1 ? " error: " : " errors: ");
-    for (int i = 0; i < errors.size() && i < MESSAGE_ERRORS; i++) {
-      if (i > 0) {
-        sb.append("; ");
-      }
-      sb.append(errors.get(i).describe());
-    }
-    if (errors.size() > MESSAGE_ERRORS) {
-      sb.append("; and ").append(errors.size() - MESSAGE_ERRORS).append(" more");
-    }
-    return sb.toString();
-  }
-
-  /**
    * @return every entry of {@code errors[]}, in the server's order
    */
   public List<GraphqlError> errors() {
-    return errors;
+    return errors == null ? List.of() : errors;
   }
 
   /**
@@ -94,6 +67,6 @@ public class GraphqlException extends FlyException {
    * @return whether one of {@link #errors()} has that code
    */
   public boolean hasCode(String code) {
-    return errors.stream().anyMatch(e -> e.code().filter(code::equals).isPresent());
+    return errors().stream().anyMatch(e -> e.code().filter(code::equals).isPresent());
   }
 }

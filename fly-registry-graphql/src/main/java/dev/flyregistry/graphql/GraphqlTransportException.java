@@ -62,6 +62,6 @@ public class GraphqlTransportException extends FlyException {
    * @return the {@code errors[]} entries when the error body was a GraphQL response, else empty
    */
   public List<GraphqlError> errors() {
-    return errors;
+    return errors == null ? List.of() : errors;
   }
 }

@@ -184,6 +184,23 @@ class GraphqlClientTest {
   }
 
   @Test
+  void manyErrorsAreAllKeptButTheMessageStaysShort() {
+    StringBuilder errors = new StringBuilder();
+    for (int i = 1; i <= 7; i++) {
+      errors.append(i > 1 ? "," : "").append("{\"message\":\"problem ").append(i).append("\"}");
+    }
+    server.enqueue(json("{\"errors\":[" + errors + "]}"));
+
+    GraphqlException e =
+        catchThrowableOfType(GraphqlException.class, () -> client.execute("{ x }", Map.of()));
+
+    assertThat(e.errors()).extracting(GraphqlError::message).hasSize(7).endsWith("problem 7");
+    assertThat(e.getMessage())
+        .contains("7 errors", "problem 5", "and 2 more")
+        .doesNotContain("problem 6");
+  }
+
+  @Test
   void errorsWithPartialDataKeepTheData() {
     server.enqueue(
         json(

@@ -280,13 +280,13 @@ public final class GraphqlTransport implements AutoCloseable {
           errors.stream().anyMatch(e -> e.code().filter(AUTH_CODES::contains).isPresent());
       if (auth) {
         throw new GraphqlAuthException(
-            GraphqlException.describe(
+            ErrorMessages.describe(
                 what + " was refused: the Fly token (from " + token.source() + ")", errors),
             raw.status,
             errors);
       }
       throw new GraphqlException(
-          GraphqlException.describe(what, errors),
+          ErrorMessages.describe(what, errors),
           errors,
           dataObject == null ? null : JsonValues.toJavaMap(dataObject),
           dataObject == null ? null : JsonValues.write(dataObject));

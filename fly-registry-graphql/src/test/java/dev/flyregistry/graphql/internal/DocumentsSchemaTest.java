@@ -29,11 +29,11 @@ class DocumentsSchemaTest {
   private static GraphQLSchema schema;
 
   /**
-   * The schema beside the repository: walk up from the working directory (the module when Maven
+   * The schema beside the repository: walk up from {@code start} (the module directory when Maven
    * runs the tests) until a directory holds {@code shared/fly/schema.graphql}.
    */
-  static Optional<Path> findSchema() {
-    for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+  static Optional<Path> findSchema(Path start) {
+    for (Path dir = start.toAbsolutePath(); dir != null; dir = dir.getParent()) {
       Path candidate = dir.resolve(SCHEMA);
       if (Files.isRegularFile(candidate)) {
         return Optional.of(candidate);
@@ -42,23 +42,31 @@ class DocumentsSchemaTest {
     return Optional.empty();
   }
 
+  /**
+   * The schema file, or a skipped test when it is absent, or a failed one when it is absent under
+   * CI.
+   */
+  static Path schemaOrSkip(Optional<Path> file, String ciVariable) {
+    if (file.isPresent()) {
+      return file.get();
+    }
+    String message =
+        "Fly's GraphQL schema (../"
+            + SCHEMA
+            + " beside the repository) is absent; the query documents were not validated";
+    if ("true".equalsIgnoreCase(ciVariable)) {
+      Assertions.fail(message + " (CI=true: the schema is required)");
+    }
+    Assumptions.abort(message);
+    throw new AssertionError("unreachable");
+  }
+
   @BeforeAll
   static void loadSchema() throws Exception {
-    Optional<Path> file = findSchema();
-    if (file.isEmpty()) {
-      String message =
-          "Fly's GraphQL schema ("
-              + "../"
-              + SCHEMA
-              + " beside the repository) is absent; the query documents were not validated";
-      if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-        Assertions.fail(message + " (CI=true: the schema is required)");
-      }
-      Assumptions.abort(message);
-    }
+    Path file = schemaOrSkip(findSchema(Path.of("")), System.getenv("CI"));
     schema =
         UnExecutableSchemaGenerator.makeUnExecutableSchema(
-            new SchemaParser().parse(Files.readString(file.get())));
+            new SchemaParser().parse(Files.readString(file)));
   }
 
   static List<ValidationError> validate(String text) {
