@@ -126,12 +126,12 @@ final class ImageTransfer {
         new Manifests() {
           @Override
           public Manifest root() {
-            return client.manifest(source);
+            return client.manifest(source, sourceScopes);
           }
 
           @Override
           public Manifest child(Descriptor d) {
-            return client.manifest(source.withDigest(d.digest()));
+            return client.manifest(source.withDigest(d.digest()), sourceScopes);
           }
         };
     String mountFrom =
@@ -155,10 +155,9 @@ final class ImageTransfer {
     Objects.requireNonNull(ref, "ref");
     Objects.requireNonNull(newTag, "newTag");
     ImageReference tagged = ref.withTag(newTag); // validates the tag
-    Manifest m = client.manifest(ref);
-    BlobUploads.Target t =
-        new BlobUploads.Target(
-            ref.registry(), ref.repository(), List.of(Scope.pullPush(ref.repository())));
+    List<Scope> scopes = List.of(Scope.pullPush(ref.repository()));
+    Manifest m = client.manifest(ref, scopes); // one token for the read and the write
+    BlobUploads.Target t = new BlobUploads.Target(ref.registry(), ref.repository(), scopes);
     return uploads.putManifest(t, m, tagged.tag().orElseThrow());
   }
 

@@ -207,10 +207,19 @@ public final class RegistryClient implements AutoCloseable {
     return fetch(ref, false).orElseThrow();
   }
 
+  /** {@link #manifest(ImageReference)} asking for other scopes (a copy shares one token). */
+  Manifest manifest(ImageReference ref, List<Scope> scopes) {
+    return fetch(ref, false, scopes).orElseThrow();
+  }
+
   private Optional<Manifest> fetch(ImageReference ref, boolean emptyWhenMissing) {
+    return fetch(ref, emptyWhenMissing, List.of(Scope.pull(ref.repository())));
+  }
+
+  private Optional<Manifest> fetch(
+      ImageReference ref, boolean emptyWhenMissing, List<Scope> scopes) {
     String registry = ref.registry();
     String repository = ref.repository();
-    List<Scope> scopes = List.of(Scope.pull(repository));
     HttpUrl url = manifestUrl(ref);
     String op = "GET manifest " + ref;
     Failures.Context ctx = transport.context(registry, repository);
