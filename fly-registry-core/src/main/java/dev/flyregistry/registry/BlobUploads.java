@@ -15,6 +15,7 @@ import java.io.InputStream;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -190,27 +191,26 @@ final class BlobUploads {
         progress.blobDone(blob);
         return Outcome.UPLOADED;
       }
-      Session session;
+      Session session = null;
       if (mount) {
         mount = false; // one attempt; any failure falls back to a plain upload
-        Session fromMount;
         try {
-          fromMount = mount(t, blob.digest(), mountFrom);
+          Optional<Session> opened = mount(t, blob.digest(), mountFrom);
+          if (opened.isEmpty()) {
+            stats.mounted.incrementAndGet();
+            progress.blobSkipped(blob, PushProgress.SkipReason.MOUNTED);
+            return Outcome.MOUNTED;
+          }
+          session = opened.get(); // 202: upload into the session the mount opened
         } catch (RegistryException e) {
           LOG.debug(
               "mount of {} from {} failed, uploading instead: {}",
               blob.digest(),
               mountFrom,
               e.getMessage());
-          fromMount = null;
         }
-        if (fromMount == MOUNTED) {
-          stats.mounted.incrementAndGet();
-          progress.blobSkipped(blob, PushProgress.SkipReason.MOUNTED);
-          return Outcome.MOUNTED;
-        }
-        session = fromMount != null ? fromMount : start(t);
-      } else {
+      }
+      if (session == null) {
         session = start(t);
       }
       try {
@@ -234,8 +234,6 @@ final class BlobUploads {
       }
     }
   }
-
-  private static final Session MOUNTED = new Session(HttpUrl.get("http://mounted.invalid/"), 0);
 
   private RuntimeException finalFailure(
       Target t, Descriptor blob, RuntimeException e, int attempts) {
@@ -312,8 +310,8 @@ final class BlobUploads {
         });
   }
 
-  /** Mount: {@link #MOUNTED} on 201, a session on 202; other answers throw. */
-  private Session mount(Target t, Digest digest, String from) {
+  /** Mount: empty on 201 (mounted), the session it opened on 202; other answers throw. */
+  private Optional<Session> mount(Target t, Digest digest, String from) {
     HttpUrl url =
         uploadsUrl(t)
             .newBuilder()
@@ -340,10 +338,10 @@ final class BlobUploads {
                   t.registry(),
                   t.repository());
             }
-            return MOUNTED;
+            return Optional.<Session>empty();
           }
           if (response.code() == 202) {
-            return session(response, ctx, op);
+            return Optional.of(session(response, ctx, op));
           }
           throw transport.failure(ctx, op, response, t.scopes());
         });
@@ -386,9 +384,6 @@ final class BlobUploads {
 
   /** Best-effort {@code DELETE} of an abandoned session. */
   void cancel(Target t, Session session) {
-    if (session == MOUNTED) {
-      return;
-    }
     String op = "DELETE blob upload " + Redaction.url(session.location());
     try {
       transport.execute(
