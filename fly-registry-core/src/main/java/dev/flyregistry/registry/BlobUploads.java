@@ -237,6 +237,9 @@ final class BlobUploads {
 
   private RuntimeException finalFailure(
       Target t, Descriptor blob, RuntimeException e, int attempts) {
+    if (e instanceof SourceReadException && e.getCause() instanceof RuntimeException cause) {
+      return cause; // the source's own typed failure
+    }
     if (e instanceof RestartSession) {
       return new RegistryException(
           "upload of blob "
@@ -474,8 +477,22 @@ final class BlobUploads {
       Origin origin,
       PushProgress progress,
       Stats stats) {
+    AtomicReference<IOException> readFailure = new AtomicReference<>();
+    InputStream watched =
+        new java.io.FilterInputStream(in) {
+          @Override
+          public int read(byte[] b, int off, int len) throws IOException {
+            try {
+              return super.read(b, off, len);
+            } catch (IOException e) {
+              readFailure.compareAndSet(null, e); // the source failed, not the registry
+              throw e;
+            }
+          }
+        };
     HashingInputStream hashing =
-        new HashingInputStream(in, blob.digest(), n -> progress.bytesSent(blob, n, blob.size()));
+        new HashingInputStream(
+            watched, blob.digest(), n -> progress.bytesSent(blob, n, blob.size()));
     AtomicReference<DigestMismatchException> mismatch = new AtomicReference<>();
     StreamBody body =
         new StreamBody(
@@ -512,6 +529,9 @@ final class BlobUploads {
     } catch (RuntimeException e) {
       if (mismatch.get() != null) {
         throw mismatch.get();
+      }
+      if (readFailure.get() != null) {
+        throw new SourceReadException(origin.readFailure(blob, readFailure.get()));
       }
       throw e;
     }

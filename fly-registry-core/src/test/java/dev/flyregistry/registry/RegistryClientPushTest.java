@@ -590,4 +590,69 @@ class RegistryClientPushTest {
         .hasMessageContaining(Digest.sha256(img.layer2()).toString());
     assertThat(fake.manifests).doesNotContainKey("app-2@v1");
   }
+
+  /** A source whose layer stream breaks after some bytes, on every opening. */
+  private static ImageSource failingSource(ImageSource real, Digest broken, AtomicInteger opens) {
+    return new ImageSource() {
+      @Override
+      public Manifest manifest() {
+        return real.manifest();
+      }
+
+      @Override
+      public Manifest manifest(Descriptor descriptor) {
+        return real.manifest(descriptor);
+      }
+
+      @Override
+      public java.io.InputStream openBlob(Descriptor d) {
+        java.io.InputStream in = real.openBlob(d);
+        if (!d.digest().equals(broken)) {
+          return in;
+        }
+        opens.incrementAndGet();
+        return new java.io.FilterInputStream(in) {
+          private int read;
+
+          @Override
+          public int read(byte[] b, int off, int len) throws java.io.IOException {
+            if (read >= 1500) {
+              throw new java.io.IOException("disk went away");
+            }
+            int n = super.read(b, off, Math.min(len, 1500 - read));
+            read += Math.max(0, n);
+            return n;
+          }
+        };
+      }
+
+      @Override
+      public String description() {
+        return "flaky source";
+      }
+    };
+  }
+
+  @Test
+  void aSourceThatFailsWhileStreamingIsRetriedThenReportedAsTheSourcesError() {
+    Image img = layout("v1");
+    Digest l2 = Digest.sha256(img.layer2());
+    for (long chunk : new long[] {0, 1000}) {
+      AtomicInteger opens = new AtomicInteger();
+      int deletesBefore = fake.requests("DELETE", "/upload/").size();
+      ImageSource flaky = failingSource(ImageSource.ociLayout(img.dir()), l2, opens);
+      try (RegistryClient c =
+          RegistryClient.builder().http(http).uploadChunkSize(chunk).uploadConcurrency(1).build()) {
+        assertThatThrownBy(() -> c.push(flaky, ref("app:v1")))
+            .as("chunk size " + chunk)
+            .isInstanceOf(ImageSourceException.class)
+            .hasMessageContaining("flaky source")
+            .hasMessageContaining("disk went away");
+      }
+      int attempts = http.retry().maxAttempts();
+      assertThat(opens.get()).as("chunk size " + chunk).isEqualTo(attempts);
+      assertThat(fake.requests("DELETE", "/upload/").size() - deletesBefore).isEqualTo(attempts);
+      assertThat(fake.hasBlob("app", l2)).isFalse();
+    }
+  }
 }
