@@ -69,6 +69,7 @@ public final class BenchMain {
       String presentRef,
       String missingRef,
       String heyToken,
+      String seedToken,
       boolean auth) {}
 
   private BenchMain(Options options) throws IOException {
@@ -115,7 +116,7 @@ public final class BenchMain {
       for (int round = 1; round <= options.rounds(); round++) {
         log("round " + round + " of " + options.rounds());
         List<Runnable> tasks = new ArrayList<>();
-        for (Target t : targets) {
+        for (Target t : options.runs("exists") ? targets : List.<Target>of()) {
           int r = round;
           tasks.add(() -> hey(r, t));
           for (int c : options.sdkConcurrency()) {
@@ -214,6 +215,7 @@ public final class BenchMain {
         registry.ref(repository(0) + ":v0000"),
         registry.ref(repository(0) + ":missing-0000"),
         pullToken,
+        pushToken,
         pushToken != null);
   }
 

@@ -1,29 +1,78 @@
 package dev.flyregistry.benchmarks;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.flyregistry.testing.LocalRegistry;
+import dev.flyregistry.testing.OciLayout;
+import dev.flyregistry.testing.TestImages;
+import dev.flyregistry.testing.TestImages.ImageInfo;
+import dev.flyregistry.testing.TestImages.ImageSpec;
+import dev.flyregistry.testing.TestImages.Layer;
 import dev.flyregistry.testkit.FlyEmulator;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Predicate;
 
-/** Push, copy, GraphQL and cold-start measurements: preparation, one task per round, report. */
+/** Push, copy, GraphQL and cold-start measurements: preparation, tasks per round, report. */
 final class ExtraMeasurements implements AutoCloseable {
   /** Repositories besides the existence ones that the seeding token may write. */
   static final List<String> REPOSITORIES = List.of("copy-src");
 
   static final String GRAPHQL_APP = "bench-app";
+  static final int COPY_LAYER_MIB = 64;
+  private static final long MIB = 1L << 20;
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final BenchMain bench;
+  private final Map<Integer, Path> pushLayouts = new LinkedHashMap<>();
+  private final Map<String, CountingProxy> proxies = new LinkedHashMap<>();
+  private List<BenchMain.Target> targets = List.of();
   private FlyEmulator emulator;
   private String emulatorToken;
+  private long copyLayerBytes;
 
   ExtraMeasurements(BenchMain bench) {
     this.bench = bench;
   }
 
-  void prepare(List<BenchMain.Target> targets) {
+  void prepare(List<BenchMain.Target> targets) throws Exception {
+    this.targets = targets;
     Options o = bench.options();
+    if (o.runs("push")) {
+      for (int mib : o.pushMiB()) {
+        Path dir = bench.work().resolve("push-layout-" + mib);
+        TestImages.ociLayout(dir)
+            .addImage(
+                "v1",
+                ImageSpec.linux("amd64", "push " + mib + "\n")
+                    .withLayer(Layer.random("payload.bin", mib * MIB, 1000 + mib)));
+        pushLayouts.put(mib, dir);
+        BenchMain.log("push layout with a " + mib + " MiB layer: " + dir);
+      }
+    }
+    if (o.runs("copy")) {
+      Path dir = bench.work().resolve("copy-layout");
+      OciLayout layout = TestImages.ociLayout(dir);
+      ImageInfo image =
+          layout.addImage(
+              "v1",
+              ImageSpec.linux("amd64", "copy\n")
+                  .withLayer(Layer.random("payload.bin", COPY_LAYER_MIB * MIB, 77)));
+      copyLayerBytes = image.layers().stream().mapToLong(TestImages.Blob::size).sum();
+      for (BenchMain.Target t : targets) {
+        new Seeder(t.registry().baseUri(), t.seedToken())
+            .pushImage("copy-src", layout, image, List.of("v1"));
+        proxies.put(t.mode(), new CountingProxy(t.registry().port()));
+      }
+      BenchMain.log("copy source copy-src:v1 seeded (" + copyLayerBytes + " bytes of layers)");
+    }
     if (o.runs("graphql")) {
       emulator = FlyEmulator.start();
       emulator.createOrganization("personal");
@@ -34,15 +83,123 @@ final class ExtraMeasurements implements AutoCloseable {
       }
       BenchMain.log("emulator: " + o.releases() + " releases of " + GRAPHQL_APP);
     }
+    if (o.runs("cold") && o.flyreg() == null) {
+      bench.note(
+          "Cold start not measured: no `flyreg` launcher was found (the CLI is built by the examples"
+              + " module; pass `--flyreg 'COMMAND'` to name one).");
+    }
   }
 
   List<Runnable> tasks(int round) {
     List<Runnable> tasks = new ArrayList<>();
+    BenchMain.Target noauth = targets.get(0);
+    for (Map.Entry<Integer, Path> e : pushLayouts.entrySet()) {
+      int mib = e.getKey();
+      Path layout = e.getValue();
+      tasks.add(() -> pushPair(round, mib, layout));
+    }
+    for (BenchMain.Target t : targets) {
+      if (proxies.containsKey(t.mode())) {
+        tasks.add(() -> copy(round, t));
+      }
+    }
     if (emulator != null) {
       tasks.add(() -> graphql(round));
     }
+    if (bench.options().runs("cold") && bench.options().flyreg() != null) {
+      tasks.add(() -> coldStart(round, noauth));
+    }
     return tasks;
   }
+
+  // ------------------------------------------------------------------------ push
+
+  /**
+   * The SDK and skopeo push the same layout, back to back in alternating order, each to its own
+   * repository of a registry started for this pair alone: neither finds the layer from an earlier
+   * round, and skopeo's blob-info cache (which remembers where it pushed a blob, and mounts from
+   * there next time) knows no location on the new registry's port.
+   */
+  private void pushPair(int round, int mib, Path layout) {
+    try (LocalRegistry registry = LocalRegistry.startNoAuth()) {
+      if (round % 2 == 1) {
+        pushSdk(round, registry, mib, layout);
+        pushSkopeo(round, registry, mib, layout);
+      } else {
+        pushSkopeo(round, registry, mib, layout);
+        pushSdk(round, registry, mib, layout);
+      }
+    }
+  }
+
+  private void pushSdk(int round, LocalRegistry registry, int mib, Path layout) {
+    String target = registry.ref(String.format(Locale.ROOT, "push-sdk-%d-r%d:v1", mib, round));
+    BenchMain.WorkerResult r =
+        bench.runWorker(
+            "push-sdk",
+            List.of("-Xmx64m"),
+            List.of("layout=" + layout, "tag=v1", "target=" + target),
+            Map.of());
+    Map<String, Double> v = new LinkedHashMap<>();
+    v.put("seconds", r.json().path("wallNanos").asDouble() / 1e9);
+    v.put(
+        "MiBPerSecond",
+        r.json().path("bytesSent").asDouble()
+            / MIB
+            / (r.json().path("wallNanos").asDouble() / 1e9));
+    v.put("cpuSeconds", r.json().path("cpuNanos").asDouble() / 1e9);
+    v.put("peakHeapMiB", r.json().path("peakHeapBytes").asDouble() / MIB);
+    v.put("maxHeapMiB", r.json().path("maxHeapBytes").asDouble() / MIB);
+    v.put("bytesSentMiB", r.json().path("bytesSent").asDouble() / MIB);
+    bench.add(new Sample(round, "push", mib + " MiB", "SDK push", 0, v));
+  }
+
+  private void pushSkopeo(int round, LocalRegistry registry, int mib, Path layout) {
+    String target = registry.ref(String.format(Locale.ROOT, "push-skopeo-%d-r%d:v1", mib, round));
+    long cpu0 = Machine.childrenCpuNanos();
+    long t0 = System.nanoTime();
+    Tool.run(
+        List.of(
+            "skopeo",
+            "copy",
+            "--quiet",
+            "--dest-tls-verify=false",
+            "oci:" + layout + ":v1",
+            "docker://" + target),
+        Duration.ofMinutes(10));
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    Map<String, Double> v = new LinkedHashMap<>();
+    v.put("seconds", seconds);
+    v.put("cpuSeconds", (Machine.childrenCpuNanos() - cpu0) / 1e9);
+    bench.add(new Sample(round, "push", mib + " MiB", "skopeo copy", 0, v));
+  }
+
+  // ------------------------------------------------------------------------ copy
+
+  private void copy(int round, BenchMain.Target t) {
+    CountingProxy proxy = proxies.get(t.mode());
+    String host = "127.0.0.1:" + proxy.port();
+    List<String> params = new ArrayList<>();
+    params.add("from=" + host + "/copy-src:v1");
+    params.add("to=" + host + "/copy-dst-r" + round + ":v1");
+    if (t.auth()) {
+      params.add("user=" + BenchMain.USER);
+      params.add("password=" + BenchMain.PASSWORD);
+    }
+    proxy.reset();
+    BenchMain.WorkerResult r = bench.runWorker("copy-sdk", List.of("-Xmx512m"), params, Map.of());
+    long wire = proxy.clientBytes();
+    Map<String, Double> v = new LinkedHashMap<>();
+    v.put("seconds", r.json().path("wallNanos").asDouble() / 1e9);
+    v.put("layerBytesSent", r.json().path("bytesSent").asDouble());
+    v.put("blobsMounted", r.json().path("blobsMounted").asDouble());
+    v.put("blobsCopied", r.json().path("blobsCopied").asDouble());
+    v.put("wireBytesToRegistry", (double) wire);
+    v.put("layerBytes", (double) copyLayerBytes);
+    bench.add(new Sample(round, "copy", t.mode(), "SDK copy", 0, v));
+  }
+
+  // ------------------------------------------------------------------------ GraphQL
 
   private void graphql(int round) {
     BenchMain.WorkerResult r =
@@ -61,13 +218,90 @@ final class ExtraMeasurements implements AutoCloseable {
     v.put("seconds", seconds);
     v.put("releasesPerSecond", n / seconds);
     v.put("cpuSeconds", r.json().path("cpuNanos").asDouble() / 1e9);
-    v.put("peakHeapMiB", r.json().path("peakHeapBytes").asDouble() / (1 << 20));
-    v.put("maxHeapMiB", r.json().path("maxHeapBytes").asDouble() / (1 << 20));
+    v.put("peakHeapMiB", r.json().path("peakHeapBytes").asDouble() / MIB);
+    v.put("maxHeapMiB", r.json().path("maxHeapBytes").asDouble() / MIB);
     bench.add(new Sample(round, "graphql", "emulator", "SDK releases().stream", 0, v));
   }
 
+  // ------------------------------------------------------------------------ cold start
+
+  private void coldStart(int round, BenchMain.Target t) {
+    String ref = t.presentRef();
+    String flyreg = bench.options().flyreg() + " manifest inspect " + ref;
+    String skopeo = "skopeo inspect --raw --tls-verify=false docker://" + ref;
+    int runs = bench.options().quick() ? 5 : 10;
+    Map<String, List<Double>> times = new LinkedHashMap<>();
+    if (Tool.exists("hyperfine")) {
+      try {
+        Path json = Files.createTempFile(bench.work(), "hyperfine-", ".json");
+        Tool.run(
+            List.of(
+                "hyperfine",
+                "--style",
+                "none",
+                "--warmup",
+                "1",
+                "--runs",
+                String.valueOf(runs),
+                "--export-json",
+                json.toString(),
+                flyreg,
+                skopeo),
+            Duration.ofMinutes(10));
+        JsonNode results = JSON.readTree(json.toFile()).path("results");
+        times.put("flyreg manifest inspect", seconds(results.path(0).path("times")));
+        times.put("skopeo inspect", seconds(results.path(1).path("times")));
+      } catch (IOException e) {
+        throw new IllegalStateException("hyperfine output unreadable", e);
+      }
+    } else {
+      times.put("flyreg manifest inspect", new ArrayList<>());
+      times.put("skopeo inspect", new ArrayList<>());
+      for (int i = 0; i < runs; i++) {
+        times.get("flyreg manifest inspect").add(timeShell(flyreg));
+        times.get("skopeo inspect").add(timeShell(skopeo));
+      }
+    }
+    times.forEach(
+        (client, list) -> {
+          Stats s = Stats.of(list);
+          bench.add(
+              new Sample(
+                  round,
+                  "cold",
+                  "no auth",
+                  client,
+                  0,
+                  Map.of(
+                      "medianMs",
+                      s.median() * 1000,
+                      "minMs",
+                      s.min() * 1000,
+                      "maxMs",
+                      s.max() * 1000)));
+        });
+  }
+
+  private static List<Double> seconds(JsonNode array) {
+    List<Double> out = new ArrayList<>();
+    array.forEach(n -> out.add(n.asDouble()));
+    if (out.isEmpty()) {
+      throw new IllegalStateException("hyperfine reported no times");
+    }
+    return out;
+  }
+
+  private static double timeShell(String command) {
+    long t0 = System.nanoTime();
+    Tool.run(List.of("sh", "-c", command + " > /dev/null"), Duration.ofMinutes(2));
+    return (System.nanoTime() - t0) / 1e9;
+  }
+
   @Override
-  public void close() {
+  public void close() throws IOException {
+    for (CountingProxy p : proxies.values()) {
+      p.close();
+    }
     if (emulator != null) {
       emulator.close();
     }
@@ -76,15 +310,144 @@ final class ExtraMeasurements implements AutoCloseable {
   // ------------------------------------------------------------------------ report
 
   static List<Targets.Outcome> targets(List<Sample> samples, Options options) {
-    return List.of();
+    Targets t = new Targets(samples, options.rounds());
+    List<Targets.Outcome> out = new ArrayList<>();
+    for (int mib : options.pushMiB()) {
+      String mode = mib + " MiB";
+      out.add(
+          t.ratioAtMost(
+              "Push time no worse than skopeo's (" + mode + " layer)",
+              r ->
+                  t.value(r, "push", mode, "SDK push", 0, "seconds")
+                      / t.value(r, "push", mode, "skopeo copy", 0, "seconds"),
+              1.0,
+              false,
+              "SDK push time ÷ `skopeo copy` time from the same OCI layout, per round"));
+      double peak = Double.NaN;
+      for (Sample s : samples) {
+        if (s.measurement().equals("push")
+            && s.mode().equals(mode)
+            && s.client().equals("SDK push")) {
+          peak = Double.isNaN(peak) ? s.get("peakHeapMiB") : Math.max(peak, s.get("peakHeapMiB"));
+        }
+      }
+      out.add(
+          new Targets.Outcome(
+              "SDK peak heap under 64 MiB (" + mode + " layer)",
+              Double.isNaN(peak) ? "n/a" : String.format(Locale.ROOT, "at most %.1f MiB", peak),
+              Double.isNaN(peak) ? null : peak < 64,
+              "the push ran in a JVM with `-Xmx64m`; sum of the heap pools' peak usage, the worst round"));
+    }
+    for (String mode : List.of("no auth", "token")) {
+      double layer = Double.NaN;
+      double wire = Double.NaN;
+      for (Sample s : samples) {
+        if (s.measurement().equals("copy") && s.mode().equals(mode)) {
+          layer =
+              Double.isNaN(layer)
+                  ? s.get("layerBytesSent")
+                  : Math.max(layer, s.get("layerBytesSent"));
+          wire =
+              Double.isNaN(wire)
+                  ? s.get("wireBytesToRegistry")
+                  : Math.max(wire, s.get("wireBytesToRegistry"));
+        }
+      }
+      if (!options.runs("copy")) {
+        continue;
+      }
+      out.add(
+          new Targets.Outcome(
+              "Copy within a registry sends 0 bytes of layer data (" + mode + ")",
+              Double.isNaN(layer)
+                  ? "n/a"
+                  : String.format(
+                      Locale.ROOT,
+                      "%,.0f layer bytes (CopyResult); %,.0f bytes on the wire in all",
+                      layer,
+                      wire),
+              Double.isNaN(layer) ? null : layer == 0 && wire < COPY_LAYER_MIB * MIB,
+              "`CopyResult.bytesSent`, and every byte the client sent through a counting TCP relay in"
+                  + " front of the registry (requests, headers, bodies) against the "
+                  + COPY_LAYER_MIB
+                  + " MiB layer; the worst round"));
+    }
+    return out;
   }
 
   static String sections(Report report, List<Sample> samples, Options options, List<String> notes) {
     StringBuilder md = new StringBuilder();
     md.append("## 2. Push\n\n");
-    md.append(notMeasured(samples, "push", options, "push"));
+    if (samples.stream().anyMatch(s -> s.measurement().equals("push"))) {
+      md.append(
+          "One image with one layer of random (incompressible) bytes, gzip-compressed, in an OCI"
+              + " layout; each pair of pushes (SDK, skopeo) goes to a no-auth registry started for that pair, each client to its own repository (so no layer is found from an earlier push, and skopeo's blob-info cache cannot mount from one). SDK:"
+              + " `RegistryClient.push(ImageSource.ociLayout(dir, \"v1\"), ref)` in a worker JVM started with"
+              + " `-Xmx64m` (time measured in that JVM, from the push call to its return); skopeo: `skopeo copy"
+              + " oci:DIR:v1 docker://...` as a process (time from spawn to exit). The SDK and skopeo run back to"
+              + " back in each round, in alternating order.\n\n");
+      md.append(
+          "| layer | client | time (s) | MiB/s | CPU (s) | peak heap (MiB) |\n"
+              + "| --- | --- | ---: | ---: | ---: | ---: |\n");
+      for (int mib : options.pushMiB()) {
+        for (String client : List.of("SDK push", "skopeo copy")) {
+          Predicate<Sample> p =
+              s ->
+                  s.measurement().equals("push")
+                      && s.mode().equals(mib + " MiB")
+                      && s.client().equals(client);
+          md.append("| ")
+              .append(mib)
+              .append(" MiB | ")
+              .append(client)
+              .append(" | ")
+              .append(report.stat(p, "seconds", 2))
+              .append(" | ")
+              .append(report.stat(p, "MiBPerSecond", 0))
+              .append(" | ")
+              .append(report.stat(p, "cpuSeconds", 2))
+              .append(" | ")
+              .append(report.stat(p, "peakHeapMiB", 1))
+              .append(" |\n");
+        }
+      }
+      md.append('\n');
+    } else {
+      md.append(notMeasured(options, "push"));
+    }
     md.append("## 3. Copy between apps\n\n");
-    md.append(notMeasured(samples, "copy", options, "copy"));
+    if (samples.stream().anyMatch(s -> s.measurement().equals("copy"))) {
+      md.append(
+          "`RegistryClient.copy(copy-src:v1, copy-dst-rN:v1)` within one registry; the source holds a "
+              + COPY_LAYER_MIB
+              + " MiB layer. The client talks to the registry through a counting TCP relay, so the bytes on"
+              + " the wire are measured independently of the SDK's own `CopyResult`.\n\n");
+      md.append(
+          "| mode | time (s) | layer bytes sent (CopyResult) | blobs mounted | blobs copied |"
+              + " bytes on the wire to the registry |\n| --- | ---: | ---: | ---: | ---: | ---: |\n");
+      for (String mode : List.of("no auth", "token")) {
+        Predicate<Sample> p = s -> s.measurement().equals("copy") && s.mode().equals(mode);
+        if (samples.stream().noneMatch(p)) {
+          continue;
+        }
+        md.append("| ")
+            .append(mode)
+            .append(" | ")
+            .append(report.stat(p, "seconds", 3))
+            .append(" | ")
+            .append(report.stat(p, "layerBytesSent", 0))
+            .append(" | ")
+            .append(report.stat(p, "blobsMounted", 0))
+            .append(" | ")
+            .append(report.stat(p, "blobsCopied", 0))
+            .append(" | ")
+            .append(report.stat(p, "wireBytesToRegistry", 0))
+            .append(" |\n");
+      }
+      md.append('\n');
+    } else {
+      md.append(notMeasured(options, "copy"));
+    }
     md.append("## 4. GraphQL: streaming releases\n\n");
     if (samples.stream().anyMatch(s -> s.measurement().equals("graphql"))) {
       md.append("`GraphqlClient.releases().stream(app)` over ")
@@ -109,15 +472,36 @@ final class ExtraMeasurements implements AutoCloseable {
           .append(report.stat(p, "maxHeapMiB", 0))
           .append(" |\n\n");
     } else {
-      md.append(notMeasured(samples, "graphql", options, "graphql"));
+      md.append(notMeasured(options, "graphql"));
     }
     md.append("## 5. Cold start\n\n");
-    md.append(notMeasured(samples, "cold", options, "cold"));
+    if (samples.stream().anyMatch(s -> s.measurement().equals("cold"))) {
+      md.append(
+          "One manifest check of a present tag as a fresh process each time, on the no-auth registry"
+              + " (hyperfine when installed, one warm-up run; else an interleaved loop). The figures are the"
+              + " per-round medians of the runs; the table shows their median over rounds with min–max.\n\n");
+      md.append(
+          "| command | median (ms) | fastest run (ms) | slowest run (ms) |\n| --- | ---: | ---: | ---: |\n");
+      for (String client : List.of("flyreg manifest inspect", "skopeo inspect")) {
+        Predicate<Sample> p = s -> s.measurement().equals("cold") && s.client().equals(client);
+        md.append("| ")
+            .append(client)
+            .append(" | ")
+            .append(report.stat(p, "medianMs", 0))
+            .append(" | ")
+            .append(report.stat(p, "minMs", 0))
+            .append(" | ")
+            .append(report.stat(p, "maxMs", 0))
+            .append(" |\n");
+      }
+      md.append('\n');
+    } else {
+      md.append(notMeasured(options, "cold"));
+    }
     return md.toString();
   }
 
-  private static String notMeasured(
-      List<Sample> samples, String measurement, Options options, String skipName) {
+  private static String notMeasured(Options options, String skipName) {
     if (!options.runs(skipName)) {
       return "Not measured: skipped with `--skip " + skipName + "`.\n\n";
     }

@@ -23,7 +23,8 @@ import java.util.Set;
  * @param warmup checks each worker JVM makes before the measured run
  * @param pushMiB layer sizes pushed, in MiB
  * @param releases releases the GraphQL measurement streams
- * @param skip measurements not to run ({@code push}, {@code copy}, {@code graphql}, {@code cold})
+ * @param skip measurements not to run ({@code exists}, {@code push}, {@code copy}, {@code graphql},
+ *     {@code cold})
  * @param flyreg the command that runs the {@code flyreg} CLI, or null to look for it
  * @param workerTimeout when a worker JVM is killed
  */

@@ -9,8 +9,11 @@ import dev.flyregistry.auth.FlyToken;
 import dev.flyregistry.graphql.GraphqlClient;
 import dev.flyregistry.graphql.Release;
 import dev.flyregistry.http.HttpSettings;
+import dev.flyregistry.registry.CopyResult;
 import dev.flyregistry.registry.Descriptor;
 import dev.flyregistry.registry.ImageReference;
+import dev.flyregistry.registry.ImageSource;
+import dev.flyregistry.registry.PushResult;
 import dev.flyregistry.registry.RegistryClient;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -67,6 +70,8 @@ public final class Worker {
           case "exists-sdk" -> existsSdk(p);
           case "exists-jib" -> existsJib(p);
           case "graphql-sdk" -> graphqlSdk(p);
+          case "push-sdk" -> pushSdk(p);
+          case "copy-sdk" -> copySdk(p);
           default -> throw new IllegalArgumentException("unknown task " + args[0]);
         };
     System.out.println("RESULT " + JSON.writeValueAsString(result));
@@ -200,6 +205,50 @@ public final class Worker {
     void close() throws Exception {
       pool.shutdownNow();
       http.shutDown();
+    }
+  }
+
+  // ------------------------------------------------------------------ push and copy
+
+  private static Credentials credentials(Map<String, String> p) {
+    return p.containsKey("user")
+        ? Credentials.basic(p.get("user"), p.get("password"))
+        : Credentials.anonymous();
+  }
+
+  private static Map<String, Object> pushSdk(Map<String, String> p) throws Exception {
+    ImageSource source = ImageSource.ociLayout(Path.of(p.get("layout")), p.get("tag"));
+    ImageReference target = ImageReference.parse(p.get("target"));
+    try (RegistryClient client = RegistryClient.builder().credentials(credentials(p)).build()) {
+      resetPeaks();
+      awaitGo();
+      Measure m = Measure.start();
+      PushResult r = client.push(source, target);
+      Map<String, Object> out = m.stop();
+      out.put("bytesSent", r.bytesSent());
+      out.put("blobsUploaded", r.blobsUploaded());
+      out.put("blobsExisting", r.blobsExisting());
+      out.put("digest", r.digest().toString());
+      out.put("peakHeapBytes", peakHeapBytes());
+      out.put("maxHeapBytes", Runtime.getRuntime().maxMemory());
+      return out;
+    }
+  }
+
+  private static Map<String, Object> copySdk(Map<String, String> p) throws Exception {
+    ImageReference from = ImageReference.parse(p.get("from"));
+    ImageReference to = ImageReference.parse(p.get("to"));
+    try (RegistryClient client = RegistryClient.builder().credentials(credentials(p)).build()) {
+      awaitGo();
+      Measure m = Measure.start();
+      CopyResult r = client.copy(from, to);
+      Map<String, Object> out = m.stop();
+      out.put("bytesSent", r.bytesSent());
+      out.put("blobsMounted", r.blobsMounted());
+      out.put("blobsCopied", r.blobsCopied());
+      out.put("blobsExisting", r.blobsExisting());
+      out.put("digest", r.digest().toString());
+      return out;
     }
   }
 
