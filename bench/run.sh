@@ -7,7 +7,7 @@
 #
 # Other options: --no-build (use the jars of a previous build), --no-install, --out FILE,
 # and any option of dev.flyregistry.benchmarks.BenchMain (--rounds N, --refs N, --skopeo-sample N,
-# --warmup N, --push-mib 64,512, --skip push,copy,graphql,cold, --flyreg 'COMMAND').
+# --warmup N, --push-mib 64,512, --skip exists,push,copy,graphql,cold, --flyreg 'COMMAND', --banner TEXT).
 # Environment: MAVEN_ARGS_EXTRA adds arguments to the Maven runs (for example -o).
 #
 # The harness starts and stops everything itself: two docker-registry processes (no auth, token mode), the
@@ -82,22 +82,38 @@ fi
 CP_FILE="$ROOT/fly-registry-benchmarks/target/bench-classpath.txt"
 "${MVN[@]}" -pl fly-registry-benchmarks dependency:build-classpath -Dmdep.includeScope=runtime \
   -Dmdep.outputFile="$CP_FILE" > /dev/null
-CP="$ROOT/fly-registry-benchmarks/target/classes:$(cat "$CP_FILE")"
 
-# The flyreg CLI for the cold-start measurement, when the examples module builds one.
+# Run from a private copy of the classpath: the project's own modules from this tree's target/ directories
+# (not whatever another build installed in the local Maven repository since), and every jar copied, so a
+# concurrent `mvn install` cannot change a class under the running benchmark.
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/fly-registry-bench.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+mkdir -p "$WORK/lib"
+cp -r "$ROOT/fly-registry-benchmarks/target/classes" "$WORK/classes"
+CP="$WORK/classes"
+IFS=: read -r -a ENTRIES < "$CP_FILE"
+for entry in "${ENTRIES[@]}"; do
+  file=$(basename "$entry")
+  case "$entry" in
+    */dev/flyregistry/*)
+      artifact=$(basename "$(dirname "$(dirname "$entry")")")
+      if [ -f "$ROOT/$artifact/target/$file" ]; then entry="$ROOT/$artifact/target/$file"; fi
+      ;;
+  esac
+  cp "$entry" "$WORK/lib/$file"
+  CP="$CP:$WORK/lib/$file"
+done
+
+# The flyreg CLI for the cold-start measurement: the examples module's runnable jar, run as `java -jar` (the
+# repository's ./flyreg launcher adds a staleness check before the same command).
 if ! printf '%s\n' "${ARGS[@]+"${ARGS[@]}"}" | grep -qx -- --flyreg; then
-  for launcher in "$ROOT"/fly-registry-examples/target/flyreg "$ROOT"/fly-registry-examples/target/bin/flyreg; do
-    if [ -x "$launcher" ]; then ARGS+=(--flyreg "$launcher"); break; fi
-  done
-  if ! printf '%s\n' "${ARGS[@]+"${ARGS[@]}"}" | grep -qx -- --flyreg; then
-    jar=$(ls "$ROOT"/fly-registry-examples/target/fly-registry-examples-*-cli.jar 2>/dev/null | head -n 1 || true)
-    if [ -n "$jar" ]; then ARGS+=(--flyreg "java -jar $jar"); fi
+  if [ -f "$ROOT/fly-registry-examples/target/flyreg.jar" ]; then
+    cp "$ROOT/fly-registry-examples/target/flyreg.jar" "$WORK/flyreg.jar"
+    ARGS+=(--flyreg "java -jar $WORK/flyreg.jar")
   fi
 fi
 
 # ---------------------------------------------------------------------------------------------- run
 log "running the benchmarks (${ARGS[*]+"${ARGS[*]}"})"
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/fly-registry-bench.XXXXXX")
-trap 'rm -rf "$WORK"' EXIT
 java -Xmx2g -cp "$CP" dev.flyregistry.benchmarks.BenchMain --work "$WORK" --out "$OUT" "${ARGS[@]+"${ARGS[@]}"}"
 log "wrote $OUT"

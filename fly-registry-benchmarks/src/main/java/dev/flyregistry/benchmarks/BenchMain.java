@@ -57,6 +57,7 @@ public final class BenchMain {
   private final Path logs;
   private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor();
   private int workerCount;
+  private int failures;
   private TokenIssuer issuer;
 
   /** A registry under test and what the clients need to reach it. */
@@ -89,6 +90,10 @@ public final class BenchMain {
       bench.run();
     } finally {
       bench.watchdog.shutdownNow();
+    }
+    if (bench.failures > 0) {
+      log(bench.failures + " measurement(s) failed: see the notes in " + options.out());
+      System.exit(2);
     }
     System.exit(0);
   }
@@ -131,7 +136,14 @@ public final class BenchMain {
         // Interleave: each round starts at a different task, so no client always runs first.
         Collections.rotate(tasks, -((round - 1) * 3 % tasks.size()));
         for (Runnable task : tasks) {
-          task.run();
+          try {
+            task.run();
+          } catch (RuntimeException e) {
+            // One failed measurement does not lose the others: it is reported, and the run fails.
+            failures++;
+            note("A measurement failed in round " + round + ": " + firstLine(e.getMessage()));
+            e.printStackTrace();
+          }
         }
       }
       extra.close();
@@ -282,7 +294,9 @@ public final class BenchMain {
           cmd.addAll(List.of("-H", "Authorization: Bearer " + t.heyToken()));
         }
         cmd.add(manifestUrl(t.registry(), ref));
+        long cpu0 = Machine.childrenCpuNanos();
         Tool.Result out = Tool.run(cmd, Duration.ofMinutes(5));
+        double cpuMicros = (Machine.childrenCpuNanos() - cpu0) / 1e3 / t.refs().size();
         HeyOutput hey = HeyOutput.parse(out.stdout());
         if (hey.responses(expected) != t.refs().size()) {
           throw new IllegalStateException(
@@ -307,7 +321,8 @@ public final class BenchMain {
                 t.mode(),
                 "hey " + which,
                 c,
-                Map.of("checksPerSecond", hey.requestsPerSecond())));
+                Map.of(
+                    "checksPerSecond", hey.requestsPerSecond(), "cpuMicrosPerCheck", cpuMicros)));
         best.merge(which, hey.requestsPerSecond(), Math::max);
       }
     }
@@ -480,6 +495,14 @@ public final class BenchMain {
 
   TokenIssuer issuer() {
     return issuer;
+  }
+
+  private static String firstLine(String text) {
+    if (text == null) {
+      return "(no message)";
+    }
+    int nl = text.indexOf('\n');
+    return nl < 0 ? text : text.substring(0, nl);
   }
 
   static void log(String line) {

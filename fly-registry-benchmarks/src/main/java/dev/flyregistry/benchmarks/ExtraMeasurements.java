@@ -32,6 +32,7 @@ final class ExtraMeasurements implements AutoCloseable {
 
   private final BenchMain bench;
   private final Map<Integer, Path> pushLayouts = new LinkedHashMap<>();
+  private final Map<Integer, Map.Entry<OciLayout, ImageInfo>> pushImages = new LinkedHashMap<>();
   private final Map<String, CountingProxy> proxies = new LinkedHashMap<>();
   private List<BenchMain.Target> targets = List.of();
   private FlyEmulator emulator;
@@ -48,23 +49,31 @@ final class ExtraMeasurements implements AutoCloseable {
     if (o.runs("push")) {
       for (int mib : o.pushMiB()) {
         Path dir = bench.work().resolve("push-layout-" + mib);
-        TestImages.ociLayout(dir)
-            .addImage(
+        OciLayout layout = TestImages.ociLayout(dir);
+        ImageInfo image =
+            layout.addImage(
                 "v1",
                 ImageSpec.linux("amd64", "push " + mib + "\n")
                     .withLayer(Layer.random("payload.bin", mib * MIB, 1000 + mib)));
         pushLayouts.put(mib, dir);
+        pushImages.put(mib, Map.entry(layout, image));
         BenchMain.log("push layout with a " + mib + " MiB layer: " + dir);
       }
     }
     if (o.runs("copy")) {
-      Path dir = bench.work().resolve("copy-layout");
-      OciLayout layout = TestImages.ociLayout(dir);
-      ImageInfo image =
-          layout.addImage(
-              "v1",
-              ImageSpec.linux("amd64", "copy\n")
-                  .withLayer(Layer.random("payload.bin", COPY_LAYER_MIB * MIB, 77)));
+      Map.Entry<OciLayout, ImageInfo> source = pushImages.get(COPY_LAYER_MIB);
+      if (source == null) {
+        OciLayout made = TestImages.ociLayout(bench.work().resolve("copy-layout"));
+        source =
+            Map.entry(
+                made,
+                made.addImage(
+                    "v1",
+                    ImageSpec.linux("amd64", "copy\n")
+                        .withLayer(Layer.random("payload.bin", COPY_LAYER_MIB * MIB, 77))));
+      }
+      OciLayout layout = source.getKey();
+      ImageInfo image = source.getValue();
       copyLayerBytes = image.layers().stream().mapToLong(TestImages.Blob::size).sum();
       for (BenchMain.Target t : targets) {
         new Seeder(t.registry().baseUri(), t.seedToken())

@@ -27,6 +27,8 @@ import java.util.Set;
  *     {@code cold})
  * @param flyreg the command that runs the {@code flyreg} CLI, or null to look for it
  * @param workerTimeout when a worker JVM is killed
+ * @param banner a line put at the top of the report (for example to mark a development run), or
+ *     null
  */
 record Options(
     boolean quick,
@@ -43,7 +45,8 @@ record Options(
     int releases,
     Set<String> skip,
     String flyreg,
-    Duration workerTimeout) {
+    Duration workerTimeout,
+    String banner) {
 
   static Options parse(String[] args) {
     boolean quick = Arrays.asList(args).contains("--quick");
@@ -56,6 +59,7 @@ record Options(
     List<Integer> push = quick ? List.of(64) : List.of(64, 512);
     Set<String> skip = new LinkedHashSet<>();
     String flyreg = null;
+    String banner = null;
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       switch (a) {
@@ -69,6 +73,7 @@ record Options(
         case "--push-mib" -> push = ints(value(args, ++i, a));
         case "--skip" -> skip.addAll(Arrays.asList(value(args, ++i, a).split(",")));
         case "--flyreg" -> flyreg = value(args, ++i, a);
+        case "--banner" -> banner = value(args, ++i, a);
         default -> throw new IllegalArgumentException("unknown option " + a);
       }
     }
@@ -93,7 +98,8 @@ record Options(
         10_000,
         skip,
         flyreg,
-        Duration.ofMinutes(10));
+        Duration.ofMinutes(10),
+        banner);
   }
 
   private static String value(String[] args, int i, String option) {
