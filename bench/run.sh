@@ -91,7 +91,7 @@ trap 'rm -rf "$WORK"' EXIT
 mkdir -p "$WORK/lib"
 cp -r "$ROOT/fly-registry-benchmarks/target/classes" "$WORK/classes"
 CP="$WORK/classes"
-IFS=: read -r -a ENTRIES < "$CP_FILE"
+IFS=: read -r -a ENTRIES < "$CP_FILE" || true  # no newline at the end: read answers 1
 for entry in "${ENTRIES[@]}"; do
   file=$(basename "$entry")
   case "$entry" in
