@@ -403,6 +403,13 @@ public final class BenchMain {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(jvmArgs);
+    // Extra worker JVM flags, for profiling a client (for example a Flight Recorder recording).
+    String extra = System.getenv("BENCH_WORKER_JVM_ARGS");
+    if (extra != null && !extra.isBlank()) {
+      for (String flag : extra.trim().split("\\s+")) {
+        cmd.add(flag.replace("{id}", id + "-" + task));
+      }
+    }
     cmd.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
