@@ -3,8 +3,8 @@ package dev.flyregistry.machines;
 import dev.flyregistry.registry.ImageReference;
 
 /**
- * Tells whether an image exists in its registry; a deploy asks it before changing anything. Plug in
- * the registry client, for example {@code ref -> registry.head(ref).isPresent()}.
+ * Tells whether an image exists in its registry; a deploy asks it before changing anything. A
+ * shared {@link dev.flyregistry.registry.RegistryClient} fits as {@code registry::exists}.
  */
 @FunctionalInterface
 public interface ImageChecker {

@@ -1,5 +1,6 @@
 package dev.flyregistry.machines;
 
+import dev.flyregistry.auth.Credentials;
 import dev.flyregistry.auth.FlyToken;
 import dev.flyregistry.http.HttpSettings;
 import dev.flyregistry.internal.machines.Deployer;
@@ -7,6 +8,7 @@ import dev.flyregistry.internal.machines.MachinesHttp;
 import dev.flyregistry.internal.machines.Releases;
 import dev.flyregistry.registry.ImageReference;
 import dev.flyregistry.registry.InvalidReferenceException;
+import dev.flyregistry.registry.RegistryClient;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Locale;
@@ -41,6 +43,7 @@ public final class MachinesClient implements AutoCloseable {
   public static final String DEFAULT_RELEASES_ENDPOINT = "https://api.fly.io/api/v1";
 
   private final MachinesHttp http;
+  private final RegistryClient registry;
   private final Apps apps;
   private final Machines machines;
   private final Deployer deployer;
@@ -52,7 +55,14 @@ public final class MachinesClient implements AutoCloseable {
     this.apps = new Apps(http, b.random, b.nameAttempts);
     this.machines = new Machines(http);
     Duration ttl = b.leaseTtl != null ? b.leaseTtl : b.waitTimeout.plusSeconds(60);
-    this.deployer = new Deployer(machines, new Releases(http), b.imageChecker, b.waitTimeout, ttl);
+    ImageChecker checker = b.imageChecker;
+    RegistryClient own = null;
+    if (checker == null) {
+      own = RegistryClient.builder().credentials(Credentials.fly(b.token)).http(b.http).build();
+      checker = own::exists;
+    }
+    this.registry = own;
+    this.deployer = new Deployer(machines, new Releases(http), checker, b.waitTimeout, ttl);
   }
 
   /**
@@ -78,11 +88,11 @@ public final class MachinesClient implements AutoCloseable {
 
   /**
    * Deploys an image to every machine of an app, like {@code fly deploy --app APP --image IMAGE}:
-   * checks that the image exists (through the builder's {@link ImageChecker}), records a release,
-   * then for each machine in turn takes a lease, sets {@code config.image} (every other field of
-   * the configuration is kept), waits for {@code started} and releases the lease, and finally marks
-   * the release {@code complete} or {@code failed}. Reusing an image across apps is the same call:
-   * {@code deploy("app-2", "registry.fly.io/app-1:v1")}.
+   * checks that the image exists (see {@link Builder#imageChecker(ImageChecker)}), records a
+   * release, then for each machine in turn takes a lease, sets {@code config.image} (every other
+   * field of the configuration is kept), waits for {@code started} and releases the lease, and
+   * finally marks the release {@code complete} or {@code failed}. Reusing an image across apps is
+   * the same call: {@code deploy("app-2", "registry.fly.io/app-1:v1")}.
    *
    * <p>The image is written into the machines' configuration as given; it is read the way the
    * Docker CLI reads it ({@link ImageReference#parseDocker(String)}: {@code nginx} is Docker Hub's
@@ -129,6 +139,9 @@ public final class MachinesClient implements AutoCloseable {
   @Override
   public void close() {
     http.close();
+    if (registry != null) {
+      registry.close();
+    }
   }
 
   /** Builds a {@link MachinesClient}. Not thread-safe; each {@link #build()} makes a new client. */
@@ -140,7 +153,7 @@ public final class MachinesClient implements AutoCloseable {
     private RateLimit rateLimit = RateLimit.defaults();
     private Random random = new Random();
     private int nameAttempts = 5;
-    private ImageChecker imageChecker = ImageChecker.NONE;
+    private ImageChecker imageChecker;
     private Duration waitTimeout = Machines.MAX_WAIT;
     private Duration leaseTtl;
 
@@ -217,7 +230,13 @@ public final class MachinesClient implements AutoCloseable {
     }
 
     /**
-     * @param value what a deploy asks whether the image exists (default: no check)
+     * Sets what a deploy asks whether the image exists. By default the client checks with a {@link
+     * RegistryClient} of its own: {@code HEAD} of the manifest, with the Fly token for {@code
+     * registry.fly.io} and anonymously elsewhere (public Docker Hub images go through Docker Hub's
+     * token service). Pass {@code registry::exists} to use a shared registry client, or {@link
+     * ImageChecker#NONE} to skip the check.
+     *
+     * @param value the image check
      * @return this builder
      */
     public Builder imageChecker(ImageChecker value) {

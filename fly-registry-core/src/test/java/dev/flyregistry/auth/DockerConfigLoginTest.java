@@ -297,6 +297,53 @@ class DockerConfigLoginTest {
   }
 
   @Test
+  void readersNeverSeeAPartialFileWhileWritersRewriteIt() throws Exception {
+    DockerConfig c = DockerConfig.at(dir);
+    c.login("stable.example", "s", "pw");
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try {
+      Future<?> writer =
+          pool.submit(
+              () -> {
+                for (int i = 0; i < 60; i++) {
+                  // grow the file so that a torn read would be visible as malformed JSON
+                  c.login("w" + i + ".example", "u", "p".repeat(200));
+                }
+                return null;
+              });
+      List<Future<Integer>> readers = new ArrayList<>();
+      for (int r = 0; r < 3; r++) {
+        readers.add(
+            pool.submit(
+                () -> {
+                  int reads = 0;
+                  DockerConfig mine = DockerConfig.at(dir);
+                  while (!writer.isDone()) {
+                    assertThat(mine.lookup("stable.example")).isPresent();
+                    reads++;
+                  }
+                  return reads;
+                }));
+      }
+      writer.get(2, TimeUnit.MINUTES);
+      for (Future<Integer> r : readers) {
+        assertThat(r.get(2, TimeUnit.MINUTES)).isPositive();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(read().get("auths").size()).isEqualTo(61);
+  }
+
+  @Test
+  void dockerHubLoginUsesTheIndexKey() throws IOException {
+    DockerConfig c = DockerConfig.at(dir);
+    c.login("docker.io", "me", "pw");
+    assertThat(fieldNames(read().get("auths"))).containsExactly("https://index.docker.io/v1/");
+    assertThat(c.lookup("registry-1.docker.io").orElseThrow().username()).isEqualTo("me");
+  }
+
+  @Test
   void anotherProcessWritingAtTheSameTimeBothLand() throws Exception {
     Files.writeString(file(), "{\"credHelpers\":{\"gcr.io\":\"gcloud\"}}");
     int count = 40;

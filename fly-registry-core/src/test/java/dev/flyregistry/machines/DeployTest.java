@@ -284,6 +284,67 @@ class DeployTest {
     assertThat(fly.requests).isEmpty();
   }
 
+  /** A client with the default image check: its own registry client, here on loopback. */
+  private MachinesClient withDefaultImageCheck() {
+    return MachinesClient.builder()
+        .token(FakeFly.TOKEN)
+        .endpoint(fly.server.url("/v1").toString())
+        .releasesEndpoint(fly.server.url("/api/v1").toString())
+        .http(fly.http())
+        .rateLimit(RateLimit.none())
+        .build();
+  }
+
+  private String loopbackImage(String repository, String tag) {
+    return "127.0.0.1:" + fly.server.getPort() + "/" + repository + ":" + tag;
+  }
+
+  @Test
+  void byDefaultTheImageIsCheckedInItsRegistryAndAMissingOneStopsTheDeploy() {
+    fly.on("GET", "/v2/", json(200, "{}"));
+    fly.on("HEAD", "/v2/app-1/manifests/v9", status(404));
+    try (MachinesClient c = withDefaultImageCheck()) {
+      String image = loopbackImage("app-1", "v9");
+      assertThatThrownBy(() -> c.deploy("app-1", image))
+          .isInstanceOfSatisfying(
+              ImageNotFoundException.class, e -> assertThat(e.image()).isEqualTo(image))
+          .hasMessageContaining("push it before deploying");
+    }
+    // only the registry was asked; nothing went to the Machines or releases APIs
+    assertThat(fly.log())
+        .contains("HEAD /v2/app-1/manifests/v9")
+        .allMatch(l -> l.contains(" /v2/"));
+  }
+
+  @Test
+  void byDefaultAnExistingImageIsDeployed() {
+    app("app-1", "m1");
+    fly.on("GET", "/v2/", json(200, "{}"));
+    String digest = "sha256:" + "ab".repeat(32);
+    fly.on(
+        "HEAD",
+        "/v2/app-1/manifests/v2",
+        new mockwebserver3.MockResponse.Builder()
+            .code(200)
+            .addHeader("Docker-Content-Digest", digest)
+            .addHeader("Content-Type", "application/vnd.oci.image.manifest.v1+json")
+            .addHeader("Content-Length", "512")
+            .build());
+    DeployResult result;
+    try (MachinesClient c = withDefaultImageCheck()) {
+      result = c.deploy("app-1", loopbackImage("app-1", "v2"));
+    }
+    assertThat(result.succeeded()).isTrue();
+    List<String> log = fly.log();
+    assertThat(log.indexOf("HEAD /v2/app-1/manifests/v2"))
+        .isNotNegative()
+        .isLessThan(log.indexOf("GET /v1/apps/app-1/machines"));
+    // the registry check sends no Fly token to a registry other than registry.fly.io
+    assertThat(fly.requests)
+        .filteredOn(r -> r.getUrl().encodedPath().startsWith("/v2/"))
+        .allMatch(r -> r.getHeaders().get("Authorization") == null);
+  }
+
   @Test
   void releaseCreationFailureChangesNoMachine() {
     fly.on(

@@ -69,7 +69,8 @@ final class FakeFly extends Dispatcher {
         .endpoint(server.url("/v1").toString())
         .releasesEndpoint(server.url("/api/v1").toString())
         .http(http())
-        .rateLimit(RateLimit.none());
+        .rateLimit(RateLimit.none())
+        .imageChecker(ImageChecker.NONE);
   }
 
   MachinesClient client() {
