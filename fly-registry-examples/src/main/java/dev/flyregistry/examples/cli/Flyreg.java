@@ -46,12 +46,14 @@ import picocli.CommandLine.Command;
 public final class Flyreg implements Runnable {
   private final Map<String, String> env;
   private final Path home;
+  private final boolean interactive;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  private Flyreg(Map<String, String> env, Path home) {
+  private Flyreg(Map<String, String> env, Path home, boolean interactive) {
     this.env = Map.copyOf(env);
     this.home = home;
+    this.interactive = interactive;
   }
 
   /**
@@ -61,7 +63,9 @@ public final class Flyreg implements Runnable {
    */
   public static void main(String[] args) {
     System.exit(
-        commandLine(System.getenv(), Path.of(System.getProperty("user.home"))).execute(args));
+        commandLine(
+                System.getenv(), Path.of(System.getProperty("user.home")), System.console() != null)
+            .execute(args));
   }
 
   /**
@@ -75,9 +79,13 @@ public final class Flyreg implements Runnable {
    * @return the command line
    */
   public static CommandLine commandLine(Map<String, String> env, Path home) {
+    return commandLine(env, home, false);
+  }
+
+  static CommandLine commandLine(Map<String, String> env, Path home, boolean interactive) {
     Objects.requireNonNull(env, "env");
     Objects.requireNonNull(home, "home");
-    CommandLine cl = new CommandLine(new Flyreg(env, home));
+    CommandLine cl = new CommandLine(new Flyreg(env, home, interactive));
     cl.registerConverter(java.time.Duration.class, new Converters.DurationConverter());
     cl.setParameterExceptionHandler(ExitCodes::usageError);
     cl.setExecutionExceptionHandler(ExitCodes::executionError);
@@ -104,6 +112,11 @@ public final class Flyreg implements Runnable {
 
   Path home() {
     return home;
+  }
+
+  /** Whether stderr is a terminal (progress bars redraw in place). */
+  boolean interactive() {
+    return interactive;
   }
 
   @Override

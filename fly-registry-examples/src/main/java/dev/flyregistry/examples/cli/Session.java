@@ -245,6 +245,11 @@ final class Session implements AutoCloseable {
     return client;
   }
 
+  /** Closes {@code closeable} with the session. */
+  void track(AutoCloseable closeable) {
+    toClose.add(closeable);
+  }
+
   ParameterException usage(String message) {
     return new ParameterException(spec.commandLine(), message);
   }
