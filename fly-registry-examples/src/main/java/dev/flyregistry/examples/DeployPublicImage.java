@@ -1,6 +1,7 @@
 package dev.flyregistry.examples;
 
 import dev.flyregistry.machines.DeployResult;
+import dev.flyregistry.machines.ImageChecker;
 import dev.flyregistry.machines.MachinesClient;
 
 /**
@@ -27,8 +28,8 @@ public final class DeployPublicImage {
   }
 
   /**
-   * Runs the step against an emulator (which does not reach Docker Hub: the deploy's client is
-   * built without an image check).
+   * Runs the step against an emulator. The emulator does not reach Docker Hub, so this client skips
+   * the image check that {@code MachinesClient} makes by default (a {@code HEAD} on Docker Hub).
    *
    * @param args ignored
    */
@@ -41,6 +42,7 @@ public final class DeployPublicImage {
               .token(fly.token())
               .endpoint(fly.emulator().machinesUrl())
               .releasesEndpoint(fly.emulator().releasesUrl())
+              .imageChecker(ImageChecker.NONE) // the emulator cannot reach Docker Hub
               .build()) {
         DeployResult result = run(machines, "hello-app", HELLOFLY);
         System.out.println(

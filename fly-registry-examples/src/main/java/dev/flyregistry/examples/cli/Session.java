@@ -221,7 +221,11 @@ final class Session implements AutoCloseable {
   /** A Machines API client; deploys check the image with {@code registry} first. */
   MachinesClient machines(RegistryClient registry) {
     MachinesClient.Builder b = MachinesClient.builder().token(token()).http(http);
-    if (registry != null) {
+    if (registry != null && emulator != null) {
+      // no network with --emulator: only images on the emulator's registry are checked
+      String host = emulator.registryHost();
+      b.imageChecker(ref -> !ref.registry().equals(host) || registry.exists(ref));
+    } else if (registry != null) {
       b.imageChecker(registry::exists);
     }
     if (emulator != null) {
