@@ -43,7 +43,7 @@ import okio.BufferedSource;
  *
  * <pre>{@code
  * try (RegistryClient registry = RegistryClient.builder()
- *     .credentials(Credentials.fly(FlyToken.fromEnvironment()))
+ *     .credentials(Credentials.defaultChain(FlyToken.fromEnvironment()))
  *     .build()) {
  *   Optional<Descriptor> found = registry.head(ImageReference.parse("registry.fly.io/my-app:v1"));
  * }
@@ -492,8 +492,10 @@ public final class RegistryClient implements AutoCloseable {
               + ctx.registry()
               + (d.isEmpty() ? "" : " (" + d + ")")
               + ": the registry does not list tags of this repository (it may not exist, or the"
-              + " registry offers no tag listing; Fly's registry documents none: list the images"
-              + " of past releases instead)",
+              + " registry offers no tag listing"
+              + (ImageReference.FLY_REGISTRY.equals(ctx.registry())
+                  ? "; Fly's registry documents none: list the images of past releases instead)"
+                  : ")"),
           code,
           Failures.errors(body),
           ctx.registry(),
