@@ -157,7 +157,7 @@ public final class MachinesApi implements Api {
           if (!leaseAllows(call, m)) {
             return;
           }
-          setState(m, "started");
+          setState(m, State.launchState(m));
           call.respond(200, null, null);
         }
         case "stop POST" -> {
@@ -327,7 +327,7 @@ public final class MachinesApi implements Api {
     if (region != null) {
       m.region = region;
     }
-    m.state = skipLaunch ? (m.state == null ? "created" : "stopped") : "started";
+    m.state = skipLaunch ? (m.state == null ? "created" : "stopped") : State.launchState(m);
     state.notifyAll();
   }
 
