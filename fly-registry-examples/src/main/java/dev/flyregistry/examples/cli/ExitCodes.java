@@ -82,9 +82,6 @@ final class ExitCodes {
         && (g.status().getAsInt() == 401 || g.status().getAsInt() == 403)) {
       return AUTH;
     }
-    if (t.getClass().getSimpleName().equals("ImageSourceException")) {
-      return USAGE;
-    }
     return OTHER;
   }
 

@@ -32,15 +32,15 @@ import picocli.CommandLine.Command;
     subcommands = {
       AppsCommand.class,
       AuthCommand.class,
-      // PUSH PushCommand.class,
+      PushCommand.class,
       ManifestCommand.class,
       ExistsCommand.class,
-      // PUSH CopyCommand.class,
-      // PUSH TagCommand.class,
+      CopyCommand.class,
+      TagCommand.class,
       DeployCommand.class,
       ReleasesCommand.class,
       ImagesCommand.class,
-      // PUSH DemoCommand.class,
+      DemoCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Flyreg implements Runnable {
