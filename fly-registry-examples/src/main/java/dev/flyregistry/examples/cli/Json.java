@@ -47,7 +47,7 @@ final class Json {
         return;
       }
       b.append("{\n");
-      Iterator<Map.Entry<String, JsonNode>> it = node.fields();
+      Iterator<Map.Entry<String, JsonNode>> it = node.properties().iterator();
       while (it.hasNext()) {
         Map.Entry<String, JsonNode> e = it.next();
         b.append(indent).append(INDENT).append(MAPPER.getNodeFactory().textNode(e.getKey()));
