@@ -203,6 +203,25 @@ class FlyregCommandsTest {
   }
 
   @Test
+  void credentialsComeFromDockerConfigJson() throws Exception {
+    String app = newApp();
+    EmulatedImage v1 = fly.pushImage(app, "v1");
+    Path dir = home.resolve("docker");
+    Files.createDirectories(dir);
+    String auth =
+        Base64.getEncoder().encodeToString(("x:" + token).getBytes(StandardCharsets.UTF_8));
+    Files.writeString(
+        dir.resolve("config.json"),
+        "{\"auths\":{\"" + fly.registryHost() + "\":{\"auth\":\"" + auth + "\"}}}");
+    String ref = fly.registryHost() + "/" + app + ":v1";
+    Cli.Result without = cli.run("exists", ref);
+    assertThat(without.code()).isEqualTo(3);
+    Cli.Result with = cli.env("DOCKER_CONFIG", dir.toString()).run("exists", ref);
+    assertThat(with.code()).as(with.err()).isZero();
+    assertThat(with.out()).isEqualTo(ref + " present " + v1.digest() + "\n");
+  }
+
+  @Test
   void debugLogsHttpToStderrWithSecretsRedacted() {
     String app = newApp();
     fly.pushImage(app, "v1");
