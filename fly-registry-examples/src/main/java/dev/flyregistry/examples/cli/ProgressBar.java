@@ -28,13 +28,13 @@ final class ProgressBar implements PushProgress {
   }
 
   @Override
-  public void blobStarted(Descriptor blob) {
+  public synchronized void blobStarted(Descriptor blob) {
     blobs.put(blob.digest().toString(), new long[] {0, blob.size()});
     draw(false);
   }
 
   @Override
-  public void bytesSent(Descriptor blob, long sent, long total) {
+  public synchronized void bytesSent(Descriptor blob, long sent, long total) {
     long[] state = blobs.computeIfAbsent(blob.digest().toString(), k -> new long[] {0, total});
     state[0] = sent;
     draw(false);
@@ -51,7 +51,7 @@ final class ProgressBar implements PushProgress {
   }
 
   @Override
-  public void blobDone(Descriptor blob) {
+  public synchronized void blobDone(Descriptor blob) {
     long[] state = blobs.computeIfAbsent(blob.digest().toString(), k -> new long[2]);
     state[0] = blob.size();
     state[1] = blob.size();

@@ -64,11 +64,11 @@ final class Session implements AutoCloseable {
         throw usage("--insecure-registry takes HOST or HOST:PORT, not '" + h + "'");
       }
     }
-    String api = options.apiUrl == null ? DEFAULT_API : checkUrl("--api-url", options.apiUrl);
+    String api =
+        stripSlash(options.apiUrl == null ? DEFAULT_API : checkUrl("--api-url", options.apiUrl));
     if (api.endsWith("/graphql")) {
       api = api.substring(0, api.length() - "/graphql".length());
     }
-    api = stripSlash(api);
     this.graphqlUrl = api + "/graphql";
     this.releasesUrl = api + "/api/v1";
     this.machinesUrl =

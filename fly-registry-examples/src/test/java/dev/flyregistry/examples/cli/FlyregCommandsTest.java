@@ -452,13 +452,14 @@ class FlyregCommandsTest {
     String app = newApp();
     fly.addRelease(app, "registry.fly.io/" + app + ":v1", "complete");
     cli.env("FLY_API_TOKEN", token);
+    // --api-url takes the GraphQL endpoint too (with or without a trailing slash)
     Cli.Result r =
         cli.run(
             "releases",
             "-a",
             app,
             "--api-url",
-            fly.graphqlUrl(),
+            fly.graphqlUrl() + "/",
             "--machines-url",
             fly.machinesUrl());
     assertThat(r.code()).as(r.err()).isZero();
