@@ -8,6 +8,7 @@ import dev.flyregistry.registry.Digest;
 import dev.flyregistry.testing.LocalRegistry;
 import dev.flyregistry.testing.LocalRegistryExtension;
 import dev.flyregistry.testing.Skopeo;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -92,6 +93,30 @@ class FlyregRealRegistryIT {
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.out()).startsWith("v2: digest: " + image.manifestDigest());
     assertThat(Digest.sha256(skopeo.inspectRaw(ref, auth))).isEqualTo(image.manifestDigest());
+  }
+
+  @Test
+  void pushesADockerSaveArchiveThatSkopeoWrote() throws Exception {
+    Path tar = work.resolve("saved.tar");
+    Process p =
+        new ProcessBuilder(
+                "skopeo",
+                "--insecure-policy",
+                "copy",
+                "-q",
+                "oci:" + seeded.directory().toAbsolutePath() + ":v1",
+                "docker-archive:" + tar.toAbsolutePath() + ":saved:v1")
+            .redirectErrorStream(true)
+            .start();
+    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor()).as(output).isZero();
+    String ref = REGISTRY.registry().ref("app-4:saved");
+    Cli.Result r = cli().run("push", "--creds", CREDS, tar.toString(), ref);
+    assertThat(r.code()).as(r.err()).isZero();
+    String digest = r.out().substring(r.out().indexOf("sha256:")).split(" ")[0];
+    assertThat(Digest.sha256(skopeo.inspectRaw(ref, auth)).toString()).isEqualTo(digest);
+    Cli.Result exists = cli().run("exists", "--creds", CREDS, ref);
+    assertThat(exists.out()).isEqualTo(ref + " present " + digest + "\n");
   }
 
   @Test
