@@ -40,7 +40,9 @@ final class ManifestCommand implements Runnable {
 
     @Option(
         names = {"-v", "--verbose"},
-        description = "Also print the digest, media type, size and platforms.")
+        description =
+            "Also print the digest, media type and size, and the platforms of a manifest list"
+                + " or index.")
     boolean verbose;
 
     private ImageReference ref;
