@@ -51,6 +51,17 @@ class ImageWorkflowTest {
   }
 
   @Test
+  void copyBetweenAppsMovesNoLayerBytes() {
+    EmulatedImage image = fly.pushImage("app-1", "build-42");
+    ImageReference from = ImageReference.parse(image.reference());
+    ImageReference to = ImageReference.parse(fly.registryHost() + "/app-2:build-42");
+    try (RegistryClient registry = fly.registryClient(token)) {
+      assertThat(registry.copy(from, to).digest()).isEqualTo(image.digest());
+    }
+    assertThat(fly.metrics().blobBytesReceived("app-2")).isZero(); // every blob was mounted
+  }
+
+  @Test
   void retriesARateLimitedRegistry() {
     fly.pushImage("app-1", "v2");
     long heads = fly.metrics().requests("HEAD", "/v2/{name}/manifests/{reference}");

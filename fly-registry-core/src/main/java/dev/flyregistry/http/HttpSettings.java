@@ -91,18 +91,29 @@ public final class HttpSettings {
     return DEFAULTS;
   }
 
-  private HttpSettings copy(
-      Duration connect,
-      Duration read,
-      Duration write,
-      Duration call,
-      String ua,
-      RetrySettings r,
-      Clock c,
-      Sleeper s,
-      OkHttpClient ok,
-      int conc) {
-    return new HttpSettings(connect, read, write, call, ua, r, c, s, ok, conc);
+  /** A mutable copy of these settings, for the {@code with*} methods. */
+  private final class Draft {
+    Duration connect = connectTimeout;
+    Duration read = readTimeout;
+    Duration write = writeTimeout;
+    Duration call = callTimeout;
+    String ua = userAgent;
+    RetrySettings retrySettings = retry;
+    Clock clockValue = clock;
+    Sleeper sleeperValue = sleeper;
+    OkHttpClient ok = okHttpClient;
+    int concurrency = maxConcurrency;
+
+    HttpSettings build() {
+      return new HttpSettings(
+          connect, read, write, call, ua, retrySettings, clockValue, sleeperValue, ok, concurrency);
+    }
+  }
+
+  private HttpSettings with(java.util.function.Consumer<Draft> change) {
+    Draft d = new Draft();
+    change.accept(d);
+    return d.build();
   }
 
   /**
@@ -112,17 +123,12 @@ public final class HttpSettings {
    * @return a modified copy
    */
   public HttpSettings withTimeout(Duration timeout) {
-    return copy(
-        timeout,
-        timeout,
-        timeout,
-        callTimeout,
-        userAgent,
-        retry,
-        clock,
-        sleeper,
-        okHttpClient,
-        maxConcurrency);
+    return with(
+        d -> {
+          d.connect = timeout;
+          d.read = timeout;
+          d.write = timeout;
+        });
   }
 
   /**
@@ -130,17 +136,7 @@ public final class HttpSettings {
    * @return a modified copy
    */
   public HttpSettings withConnectTimeout(Duration timeout) {
-    return copy(
-        timeout,
-        readTimeout,
-        writeTimeout,
-        callTimeout,
-        userAgent,
-        retry,
-        clock,
-        sleeper,
-        okHttpClient,
-        maxConcurrency);
+    return with(d -> d.connect = timeout);
   }
 
   /**
@@ -148,17 +144,7 @@ public final class HttpSettings {
    * @return a modified copy
    */
   public HttpSettings withReadTimeout(Duration timeout) {
-    return copy(
-        connectTimeout,
-        timeout,
-        writeTimeout,
-        callTimeout,
-        userAgent,
-        retry,
-        clock,
-        sleeper,
-        okHttpClient,
-        maxConcurrency);
+    return with(d -> d.read = timeout);
   }
 
   /**
@@ -166,17 +152,7 @@ public final class HttpSettings {
    * @return a modified copy
    */
   public HttpSettings withWriteTimeout(Duration timeout) {
-    return copy(
-        connectTimeout,
-        readTimeout,
-        timeout,
-        callTimeout,
-        userAgent,
-        retry,
-        clock,
-        sleeper,
-        okHttpClient,
-        maxConcurrency);
+    return with(d -> d.write = timeout);
   }
 
   /**
@@ -184,17 +160,7 @@ public final class HttpSettings {
    * @return a modified copy
    */
   public HttpSettings withCallTimeout(Duration timeout) {
-    return copy(
-        connectTimeout,
-        readTimeout,
-        writeTimeout,
-        timeout,
-        userAgent,
-        retry,
-        clock,
-        sleeper,
-        okHttpClient,
-        maxConcurrency);
+    return with(d -> d.call = timeout);
   }
 
   /**
@@ -202,17 +168,7 @@ public final class HttpSettings {
    * @return a modified copy
    */
   public HttpSettings withUserAgent(String value) {
-    return copy(
-        connectTimeout,
-        readTimeout,
-        writeTimeout,
-        callTimeout,
-        value,
-        retry,
-        clock,
-        sleeper,
-        okHttpClient,
-        maxConcurrency);
+    return with(d -> d.ua = value);
   }
 
   /**
@@ -220,17 +176,7 @@ public final class HttpSettings {
    * @return a modified copy
    */
   public HttpSettings withRetry(RetrySettings value) {
-    return copy(
-        connectTimeout,
-        readTimeout,
-        writeTimeout,
-        callTimeout,
-        userAgent,
-        value,
-        clock,
-        sleeper,
-        okHttpClient,
-        maxConcurrency);
+    return with(d -> d.retrySettings = value);
   }
 
   /**
@@ -238,17 +184,7 @@ public final class HttpSettings {
    * @return a modified copy
    */
   public HttpSettings withClock(Clock value) {
-    return copy(
-        connectTimeout,
-        readTimeout,
-        writeTimeout,
-        callTimeout,
-        userAgent,
-        retry,
-        value,
-        sleeper,
-        okHttpClient,
-        maxConcurrency);
+    return with(d -> d.clockValue = value);
   }
 
   /**
@@ -256,17 +192,7 @@ public final class HttpSettings {
    * @return a modified copy
    */
   public HttpSettings withSleeper(Sleeper value) {
-    return copy(
-        connectTimeout,
-        readTimeout,
-        writeTimeout,
-        callTimeout,
-        userAgent,
-        retry,
-        clock,
-        value,
-        okHttpClient,
-        maxConcurrency);
+    return with(d -> d.sleeperValue = value);
   }
 
   /**
@@ -278,17 +204,7 @@ public final class HttpSettings {
    * @return a modified copy
    */
   public HttpSettings withOkHttpClient(OkHttpClient value) {
-    return copy(
-        connectTimeout,
-        readTimeout,
-        writeTimeout,
-        callTimeout,
-        userAgent,
-        retry,
-        clock,
-        sleeper,
-        Objects.requireNonNull(value, "okHttpClient"),
-        maxConcurrency);
+    return with(d -> d.ok = Objects.requireNonNull(value, "okHttpClient"));
   }
 
   /**
@@ -296,17 +212,7 @@ public final class HttpSettings {
    * @return a modified copy
    */
   public HttpSettings withMaxConcurrency(int value) {
-    return copy(
-        connectTimeout,
-        readTimeout,
-        writeTimeout,
-        callTimeout,
-        userAgent,
-        retry,
-        clock,
-        sleeper,
-        okHttpClient,
-        value);
+    return with(d -> d.concurrency = value);
   }
 
   /**

@@ -139,7 +139,7 @@ public final class RegistryClient implements AutoCloseable {
               if (!response.isSuccessful()) {
                 throw transport.failure(ctx, op, response, scopes);
               }
-              Digest digest = digestHeader(response, ctx, op);
+              Digest digest = BlobUploads.digestHeader(response, ctx, op);
               if (digest != null
                   && ref.digest().isPresent()
                   && !digest.equals(ref.digest().get())) {
@@ -253,7 +253,7 @@ public final class RegistryClient implements AutoCloseable {
                     registry,
                     repository);
               }
-              Digest header = digestHeader(response, ctx, op);
+              Digest header = BlobUploads.digestHeader(response, ctx, op);
               if (header != null && !header.matches(bytes)) {
                 throw new DigestMismatchException(
                     op
@@ -313,24 +313,6 @@ public final class RegistryClient implements AutoCloseable {
       }
     }
     return buffer.readByteArray();
-  }
-
-  private static Digest digestHeader(Response response, Failures.Context ctx, String op) {
-    String value = response.header("Docker-Content-Digest");
-    if (value == null || value.isBlank()) {
-      return null;
-    }
-    try {
-      return Digest.parse(value.trim());
-    } catch (IllegalArgumentException e) {
-      throw new RegistryException(
-          op + ": the registry sent an invalid Docker-Content-Digest header: " + e.getMessage(),
-          response.code(),
-          List.of(),
-          ctx.registry(),
-          ctx.repository(),
-          e);
-    }
   }
 
   private static long contentLength(Response response) {

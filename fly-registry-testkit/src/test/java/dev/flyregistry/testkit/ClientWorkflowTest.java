@@ -40,6 +40,11 @@ class ClientWorkflowTest {
   static String token;
   static String rivalToken;
 
+  @org.junit.jupiter.api.AfterAll
+  static void noEmulatorFailures() {
+    assertThat(fly.metrics().internalErrors()).isEmpty();
+  }
+
   @BeforeAll
   static void setUp() {
     fly.createOrganization("personal");

@@ -49,4 +49,9 @@ class DistributionRegistryConformanceIT extends RegistryConformanceSuite {
   protected String repo2() {
     return "app-2";
   }
+
+  @Override
+  protected String emptyRepo() {
+    return "app-3";
+  }
 }

@@ -15,6 +15,7 @@ class EmulatorRegistryConformanceTest extends RegistryConformanceSuite {
     token = fly.createToken("conformance");
     fly.createApp("conformance", "app-1");
     fly.createApp("conformance", "app-2");
+    fly.createApp("conformance", "app-3");
   }
 
   @AfterAll
@@ -40,5 +41,10 @@ class EmulatorRegistryConformanceTest extends RegistryConformanceSuite {
   @Override
   protected String repo2() {
     return "app-2";
+  }
+
+  @Override
+  protected String emptyRepo() {
+    return "app-3";
   }
 }

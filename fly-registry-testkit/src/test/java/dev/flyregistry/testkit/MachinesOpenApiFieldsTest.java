@@ -115,6 +115,26 @@ class MachinesOpenApiFieldsTest {
   }
 
   @Test
+  void everyRequestFieldTheEmulatorReadsIsInTheOpenApiSchema() throws IOException {
+    Path specFile = SharedFiles.require("fly/machines-openapi.json");
+    JsonNode schemas = JSON.readTree(specFile.toFile()).path("components").path("schemas");
+    List<String> problems = new ArrayList<>();
+    dev.flyregistry.testkit.internal.MachinesApi.REQUEST_FIELDS.forEach(
+        (schema, fields) -> {
+          JsonNode props = schemas.path(schema).path("properties");
+          if (!props.isObject()) {
+            problems.add("no schema " + schema);
+          }
+          for (String f : fields) {
+            if (!props.has(f)) {
+              problems.add(schema + "." + f);
+            }
+          }
+        });
+    assertThat(problems).isEmpty();
+  }
+
+  @Test
   void anUnknownFieldWouldBeReported() throws IOException {
     Path specFile = SharedFiles.require("fly/machines-openapi.json");
     JsonNode schemas = JSON.readTree(specFile.toFile()).path("components").path("schemas");

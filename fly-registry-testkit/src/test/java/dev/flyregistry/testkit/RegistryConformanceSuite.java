@@ -47,6 +47,11 @@ abstract class RegistryConformanceSuite {
    */
   protected abstract String repo2();
 
+  /**
+   * @return a repository the credentials may push to, where nothing is ever pushed
+   */
+  protected abstract String emptyRepo();
+
   private RawHttp.Response call(String method, String url, byte[] body, String... headers) {
     String[] all = Arrays.copyOf(headers, headers.length + 2);
     all[headers.length] = "Authorization";
@@ -265,6 +270,37 @@ abstract class RegistryConformanceSuite {
             MediaTypes.acceptHeader());
     assertThat(manifest.status()).isEqualTo(404);
     assertThat(code(manifest)).isEqualTo("MANIFEST_UNKNOWN");
+  }
+
+  @Test
+  void aRepositoryWithNothingPushed() throws IOException {
+    RawHttp.Response tags = call("GET", "/v2/" + emptyRepo() + "/tags/list", null);
+    assertThat(tags.status()).isEqualTo(404);
+    assertThat(code(tags)).isEqualTo("NAME_UNKNOWN");
+    RawHttp.Response manifest =
+        call(
+            "GET",
+            "/v2/" + emptyRepo() + "/manifests/v1",
+            null,
+            "Accept",
+            MediaTypes.acceptHeader());
+    assertThat(manifest.status()).isEqualTo(404);
+    assertThat(code(manifest)).isEqualTo("MANIFEST_UNKNOWN");
+    RawHttp.Response byDigest =
+        call(
+            "HEAD",
+            "/v2/" + emptyRepo() + "/manifests/" + Digest.sha256(bytes("x")),
+            null,
+            "Accept",
+            MediaTypes.acceptHeader());
+    assertThat(byDigest.status()).isEqualTo(404);
+    RawHttp.Response blob =
+        call("GET", "/v2/" + emptyRepo() + "/blobs/" + Digest.sha256(bytes("x")), null);
+    assertThat(blob.status()).isEqualTo(404);
+    assertThat(code(blob)).isEqualTo("BLOB_UNKNOWN");
+    RawHttp.Response empty = putManifest(emptyRepo(), "v1", new byte[0], MediaTypes.OCI_MANIFEST);
+    assertThat(empty.status()).isEqualTo(400);
+    assertThat(code(empty)).isEqualTo("MANIFEST_INVALID");
   }
 
   @Test

@@ -26,6 +26,11 @@ class RegistryEmulatorTest {
   static String otherToken;
   static String base;
 
+  @org.junit.jupiter.api.AfterAll
+  static void noEmulatorFailures() {
+    assertThat(fly.metrics().internalErrors()).isEmpty();
+  }
+
   @BeforeAll
   static void setUp() {
     fly.createOrganization("acme");

@@ -32,6 +32,11 @@ class ReleasesAndGraphqlEmulatorTest {
   static String token;
   static String rivalToken;
 
+  @org.junit.jupiter.api.AfterAll
+  static void noEmulatorFailures(FlyEmulator fly) {
+    assertThat(fly.metrics().internalErrors()).isEmpty();
+  }
+
   @BeforeAll
   static void setUp(FlyEmulator fly) {
     fly.createOrganization("acme");
