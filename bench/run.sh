@@ -7,7 +7,7 @@
 #
 # Other options: --no-build (use the jars of a previous build), --no-install, --out FILE,
 # and any option of dev.flyregistry.benchmarks.BenchMain (--rounds N, --refs N, --skopeo-sample N,
-# --warmup N, --push-mib 64,512, --skip exists,push,copy,graphql,cold, --flyreg 'COMMAND', --banner TEXT).
+# --warmup N, --warmup-passes N, --push-mib 64,512, --skip exists,push,copy,graphql,cold, --flyreg 'COMMAND', --banner TEXT).
 # Environment: MAVEN_ARGS_EXTRA adds arguments to the Maven runs (for example -o); BENCH_WORKER_JVM_ARGS adds
 # flags to every worker JVM (for example -XX:StartFlightRecording=filename=/tmp/w-{id}.jfr to profile a client; {id} is the worker number and task).
 #

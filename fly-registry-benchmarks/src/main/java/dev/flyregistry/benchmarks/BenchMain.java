@@ -238,6 +238,7 @@ public final class BenchMain {
     params.add("refs=" + t.refsFile());
     params.add("concurrency=" + concurrency);
     params.add("warmup=" + options.warmup());
+    params.add("warmupPasses=" + options.warmupPasses());
     params.add("port=" + t.registry().port());
     if (t.auth()) {
       params.add("user=" + USER);
@@ -267,6 +268,8 @@ public final class BenchMain {
     v.put("checksPerSecond", checks / seconds);
     v.put("cpuMicrosPerCheck", r.json().path("cpuNanos").asDouble() / 1e3 / checks);
     v.put("sockets", r.json().path("sockets").asDouble());
+    v.put("jitMillis", r.json().path("jitMillis").asDouble());
+    v.put("warmupPasses", r.json().path("warmupPasses").asDouble());
     if (t.auth()) {
       v.put("tokenRequests", (double) r.tokenRequests().size());
       v.put("tokenScopes", (double) distinctScopes(r.tokenRequests()));

@@ -20,7 +20,8 @@ import java.util.Set;
  * @param sdkConcurrency concurrencies of the SDK's {@code existsAll}
  * @param jibConcurrency thread pool sizes for jib-core
  * @param heyConcurrency {@code hey -c} values (the best one is the ceiling)
- * @param warmup checks each worker JVM makes before the measured run
+ * @param warmup checks of one warm-up pass of a worker JVM before the measured run
+ * @param warmupPasses the most warm-up passes (they stop once the JIT compiler is quiet)
  * @param pushMiB layer sizes pushed, in MiB
  * @param releases releases the GraphQL measurement streams
  * @param skip measurements not to run ({@code exists}, {@code push}, {@code copy}, {@code graphql},
@@ -41,6 +42,7 @@ record Options(
     List<Integer> jibConcurrency,
     List<Integer> heyConcurrency,
     int warmup,
+    int warmupPasses,
     List<Integer> pushMiB,
     int releases,
     Set<String> skip,
@@ -56,6 +58,7 @@ record Options(
     int refs = 2000;
     int skopeo = quick ? 20 : 50;
     int warmup = quick ? 400 : 2000;
+    int warmupPasses = quick ? 1 : 5;
     List<Integer> push = quick ? List.of(64) : List.of(64, 512);
     Set<String> skip = new LinkedHashSet<>();
     String flyreg = null;
@@ -70,6 +73,7 @@ record Options(
         case "--refs" -> refs = Integer.parseInt(value(args, ++i, a));
         case "--skopeo-sample" -> skopeo = Integer.parseInt(value(args, ++i, a));
         case "--warmup" -> warmup = Integer.parseInt(value(args, ++i, a));
+        case "--warmup-passes" -> warmupPasses = Integer.parseInt(value(args, ++i, a));
         case "--push-mib" -> push = ints(value(args, ++i, a));
         case "--skip" -> skip.addAll(Arrays.asList(value(args, ++i, a).split(",")));
         case "--flyreg" -> flyreg = value(args, ++i, a);
@@ -94,6 +98,7 @@ record Options(
         List.of(1, 4, 16),
         quick ? List.of(16) : List.of(16, 64),
         warmup,
+        warmupPasses,
         push,
         10_000,
         skip,

@@ -134,11 +134,14 @@ final class Report {
     for (String mode : modes) {
       md.append("### ").append(mode).append("\n\n");
       md.append(
-          "| client | concurrency | checks/s | client CPU per check (µs) | sockets open after |"
+          "| client | concurrency | checks/s | client CPU per check (µs) | JIT during run (ms) |"
+              + " sockets open after |"
               + (mode.equals("token") ? " token requests |" : "")
               + "\n");
       md.append(
-          "| --- | ---: | ---: | ---: | ---: |" + (mode.equals("token") ? " ---: |" : "") + "\n");
+          "| --- | ---: | ---: | ---: | ---: | ---: |"
+              + (mode.equals("token") ? " ---: |" : "")
+              + "\n");
       for (String client : clients("exists", mode)) {
         for (int c : concurrencies("exists", mode, client)) {
           Predicate<Sample> p =
@@ -154,6 +157,7 @@ final class Report {
               .append(" | ");
           md.append(stat(p, "checksPerSecond", 0)).append(" | ");
           md.append(stat(p, "cpuMicrosPerCheck", 0)).append(" | ");
+          md.append(stat(p, "jitMillis", 0)).append(" | ");
           md.append(stat(p, "sockets", 0)).append(" |");
           if (mode.equals("token")) {
             md.append(' ').append(stat(p, "tokenRequests", 0)).append(" |");
@@ -213,10 +217,12 @@ final class Report {
         + "(RS256 JWTs), run inside the harness JVM, which counts every token request it answers. Both registries "
         + "are seeded over plain HTTP by the harness before any client runs.\n"
         + "- **One fresh JVM per client run** (`dev.flyregistry.benchmarks.Worker`, `-Xmx512m`, the same flags "
-        + "for the SDK and jib-core): it warms up with a client of its own ("
+        + "for the SDK and jib-core): it warms up with clients of its own (passes of "
         + options.warmup()
-        + " checks, then closes it), then builds a new client and runs the measured operation. Process CPU "
-        + "time (`OperatingSystemMXBean.getProcessCpuTime()`, all threads: request threads, JIT, GC) and "
+        + " checks, each with a new client, until the JIT compiler spent under 2% of a pass compiling, at most "
+        + options.warmupPasses()
+        + " passes), then builds a new client and runs the measured operation. Process CPU "
+        + "time (`OperatingSystemMXBean.getProcessCpuTime()`, all threads: request threads, JIT, GC; the JIT's own share is shown) and "
         + "wall time cover the measured operation only, including the new client's connections and token "
         + "requests. Sockets are the worker's ESTABLISHED TCP connections to the registry port right after "
         + "the run, before the client is closed (`/proc/self/net/tcp{,6}` rows matched with the socket "
