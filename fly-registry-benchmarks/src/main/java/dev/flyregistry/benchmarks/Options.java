@@ -57,7 +57,7 @@ record Options(
     Path work = Path.of(System.getProperty("java.io.tmpdir"), "fly-registry-bench");
     int refs = 2000;
     int skopeo = quick ? 20 : 50;
-    int warmup = quick ? 400 : 2000;
+    int warmup = quick ? 1000 : 2000;
     int warmupPasses = quick ? 1 : 5;
     List<Integer> push = quick ? List.of(64) : List.of(64, 512);
     Set<String> skip = new LinkedHashSet<>();

@@ -231,7 +231,7 @@ final class Targets {
     boolean met = atLeast ? s.median() >= threshold : s.median() <= threshold;
     String measured =
         percent
-            ? new Stats(s.median() * 100, s.min() * 100, s.max() * 100, s.count()).format(0, "%")
+            ? new Stats(s.median() * 100, s.min() * 100, s.max() * 100, s.count()).format(1, "%")
             : s.format(2, "×");
     return new Outcome(name, measured, met, how);
   }

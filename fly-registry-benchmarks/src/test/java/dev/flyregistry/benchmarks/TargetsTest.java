@@ -49,7 +49,7 @@ class TargetsTest {
     List<Targets.Outcome> all = new Targets(s, 3).evaluate(List.of(MODE));
     Targets.Outcome ceiling = outcome(all, "Bulk existence");
     assertThat(ceiling.met()).isTrue();
-    assertThat(ceiling.measured()).isEqualTo("92% (80–95%)");
+    assertThat(ceiling.measured()).isEqualTo("92.0% (80.0–95.0%)");
   }
 
   @Test
@@ -65,7 +65,7 @@ class TargetsTest {
     assertThat(outcome(all, "≥ 1.3×").met()).isFalse(); // 700 / 600
     assertThat(outcome(all, "≥ 1.5×").met()).isFalse(); // 300 / 250
     assertThat(outcome(all, "≤ 40%").met()).isFalse(); // worst of 0.5 and 0.45
-    assertThat(outcome(all, "≤ 40%").measured()).isEqualTo("50%");
+    assertThat(outcome(all, "≤ 40%").measured()).isEqualTo("50.0%");
     assertThat(outcome(all, "≤ concurrency + 4").met()).isFalse(); // 9 sockets at c=4
     assertThat(outcome(all, "One token request").met()).isFalse(); // 12 for 10 repositories
   }
