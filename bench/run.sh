@@ -16,6 +16,7 @@
 # 127.0.0.1 and every load loop is bounded.
 set -euo pipefail
 
+CALLER_DIR=$(pwd)
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 
@@ -27,7 +28,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --no-build) BUILD=false ;;
     --no-install) INSTALL=false ;;
-    --out) OUT=$(realpath -m "$2"); shift ;;
+    --out) OUT=$(cd "$CALLER_DIR" && realpath -m "$2"); shift ;;
     -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) ARGS+=("$1") ;;
   esac
