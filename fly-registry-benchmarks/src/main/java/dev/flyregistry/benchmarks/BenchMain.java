@@ -291,7 +291,9 @@ public final class BenchMain {
       String ref = which.equals("present") ? t.presentRef() : t.missingRef();
       int expected = which.equals("present") ? 200 : 404;
       for (int c : options.heyConcurrency()) {
-        List<String> cmd = new ArrayList<>(List.of("hey", "-n", String.valueOf(t.refs().size())));
+        // hey sends n / c requests from each of its c workers: n a multiple of c, so all are sent
+        int n = (t.refs().size() + c - 1) / c * c;
+        List<String> cmd = new ArrayList<>(List.of("hey", "-n", String.valueOf(n)));
         cmd.addAll(List.of("-c", String.valueOf(c), "-m", "HEAD", "-H", "Accept: " + ACCEPT));
         if (t.heyToken() != null) {
           cmd.addAll(List.of("-H", "Authorization: Bearer " + t.heyToken()));
@@ -299,16 +301,16 @@ public final class BenchMain {
         cmd.add(manifestUrl(t.registry(), ref));
         long cpu0 = Machine.childrenCpuNanos();
         Tool.Result out = Tool.run(cmd, Duration.ofMinutes(5));
-        double cpuMicros = (Machine.childrenCpuNanos() - cpu0) / 1e3 / t.refs().size();
+        double cpuMicros = (Machine.childrenCpuNanos() - cpu0) / 1e3 / n;
         HeyOutput hey = HeyOutput.parse(out.stdout());
-        if (hey.responses(expected) != t.refs().size()) {
+        if (hey.responses(expected) != n) {
           throw new IllegalStateException(
               "hey "
                   + which
                   + " ("
                   + t.mode()
                   + "): expected "
-                  + t.refs().size()
+                  + n
                   + " × "
                   + expected
                   + ", got "

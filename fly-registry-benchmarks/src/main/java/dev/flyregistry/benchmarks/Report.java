@@ -238,7 +238,7 @@ final class Report {
         + "first and remembers the fall-back to plain HTTP per host and port.\n"
         + "- **skopeo**: `skopeo inspect --raw` per reference, one process each, sequentially; CPU is the "
         + "children's CPU time (`cutime + cstime` of the harness, 10 ms ticks).\n"
-        + "- **hey**: `hey -n N -c C -m HEAD` with the same `Accept` header as the SDK (and a pull token in "
+        + "- **hey**: `hey -n N -c C -m HEAD` (N: the number of references rounded up to a multiple of C) with the same `Accept` header as the SDK (and a pull token in "
         + "token mode); the best `C` of "
         + options.heyConcurrency()
         + " is the ceiling. Its CPU per check (children's CPU time, as for skopeo) shows what a minimal"
