@@ -77,7 +77,7 @@ final class Report {
     md.append('\n');
 
     md.append(
-        "## How to rerun\n\n```\nbench/run.sh            # full run, about 10–15 minutes\n"
+        "## How to rerun\n\n```\nbench/run.sh            # full run: 3 rounds, about 15–20 minutes on 2 cores\n"
             + "bench/run.sh --quick    # one round, under 3 minutes\n```\n\n"
             + "The script installs what is missing (Debian packages `docker-registry`, `skopeo`, `hey`, "
             + "`apache2-utils`, `openssl`; `hyperfine` when available), builds the project "
@@ -113,7 +113,7 @@ final class Report {
       md.append("Missed in this run: ");
       md.append(String.join("; ", missed.stream().map(Targets.Outcome::name).toList()));
       md.append(
-          ". See the tables below for the figures behind each ratio and the notes for known causes.\n\n");
+          ". The tables below give the figures behind each ratio; the notes, if any, what went wrong.\n\n");
     }
 
     md.append("## 1. Bulk existence\n\n");
