@@ -178,6 +178,9 @@ public final class RegistryTransport implements AutoCloseable {
                   if (auth != null) {
                     b.header("Authorization", auth);
                   }
+                  if (isBlobTransfer(plain)) {
+                    b.tag(RetryExecutor.Streaming.class, RetryExecutor.Streaming.BLOB);
+                  }
                   return b.build();
                 },
                 mode,
@@ -246,6 +249,18 @@ public final class RegistryTransport implements AutoCloseable {
       }
       forceToken = true; // same scopes: the token was refused (expired, revoked); get a fresh one
     }
+  }
+
+  /**
+   * A blob download or upload ({@code GET}, {@code PUT} or {@code PATCH} under {@code /blobs/}):
+   * exempt from the overall call deadline, its duration depends on the blob's size.
+   */
+  static boolean isBlobTransfer(Request request) {
+    String method = request.method();
+    if (!method.equals("GET") && !method.equals("PUT") && !method.equals("PATCH")) {
+      return false;
+    }
+    return request.url().pathSegments().contains("blobs");
   }
 
   private record Outcome<T>(
