@@ -152,7 +152,9 @@ public final class GraphqlTransport implements AutoCloseable {
               mode,
               response -> read(response, what));
     } catch (InterruptedIOException e) {
-      if (!(e instanceof java.net.SocketTimeoutException)) {
+      // A deadline (call timeout: "timeout"; read timeout: SocketTimeoutException) is not an
+      // interruption of the caller's thread; only restore the flag when the thread was interrupted.
+      if ("interrupted".equals(e.getMessage())) {
         Thread.currentThread().interrupt();
       }
       throw new GraphqlTransportException(what + " failed: " + scrubber.scrub(e.toString()), e);
