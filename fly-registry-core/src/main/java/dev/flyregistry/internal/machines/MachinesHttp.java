@@ -28,6 +28,8 @@ import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.ResponseBody;
+import okio.Buffer;
+import okio.BufferedSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,6 +50,9 @@ public final class MachinesHttp implements AutoCloseable {
 
   private static final MediaType JSON = MediaType.get("application/json");
   private static final int MAX_ERROR_TEXT = 300;
+
+  /** The largest answer body read. */
+  static final long MAX_ANSWER_BYTES = 16L * 1024 * 1024;
 
   /** One exchange: what to send and how it may be retried. */
   public record Call(
@@ -169,10 +174,9 @@ public final class MachinesHttp implements AutoCloseable {
                 call.mode(),
                 response -> {
                   retryAfterHolder[0] = response.header("Retry-After");
-                  ResponseBody rb = response.body();
                   return new Answer(
                       response.code(),
-                      rb == null ? new byte[0] : rb.bytes(),
+                      readBounded(call, response.code(), response.body()),
                       response.header(REQUEST_ID_HEADER));
                 });
         retryAfter = retryAfterHolder[0];
@@ -211,6 +215,35 @@ public final class MachinesHttp implements AutoCloseable {
       }
       throw error(call, raw);
     }
+  }
+
+  /**
+   * Reads a body of at most {@link #MAX_ANSWER_BYTES}; a larger one is refused rather than held in
+   * memory (no answer of this API comes near it).
+   */
+  private static byte[] readBounded(Call call, int code, ResponseBody rb) throws IOException {
+    if (rb == null) {
+      return new byte[0];
+    }
+    BufferedSource source = rb.source();
+    Buffer buffer = new Buffer();
+    while (source.read(buffer, 8192) != -1) {
+      if (buffer.size() > MAX_ANSWER_BYTES) {
+        throw new MachinesApiException(
+            where(call)
+                + ": HTTP "
+                + code
+                + " with a body larger than "
+                + MAX_ANSWER_BYTES
+                + " bytes, refused",
+            code,
+            null,
+            null,
+            null,
+            null);
+      }
+    }
+    return buffer.readByteArray();
   }
 
   private Request request(Call call, byte[] body) {
