@@ -37,14 +37,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Sends GraphQL documents to one endpoint and turns the answer into a {@code data} tree or a typed
- * exception. Queries are retried on 502, 503 and I/O errors; documents that may mutate are never
- * repeated once their request was sent. Thread-safe.
+ * exception. Queries are retried on 429 (honouring {@code Retry-After}), 502, 503 and I/O errors;
+ * documents that may mutate are never repeated once their request was sent. Thread-safe.
  */
 public final class GraphqlTransport implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(GraphqlTransport.class);
 
   /** Statuses retried for queries. */
-  public static final Set<Integer> RETRYABLE_STATUSES = Set.of(502, 503);
+  public static final Set<Integer> RETRYABLE_STATUSES = Set.of(429, 502, 503);
 
   /** How much of an error body a transport exception keeps. */
   public static final int ERROR_BODY_BYTES = 2048;
@@ -73,7 +73,7 @@ public final class GraphqlTransport implements AutoCloseable {
   /**
    * @param endpoint the GraphQL URL
    * @param token the token sent in {@code Authorization}
-   * @param http HTTP settings; their retry statuses are narrowed to 502 and 503
+   * @param http HTTP settings; their retry statuses are narrowed to 429, 502 and 503
    * @param maxResponseBytes the largest response body accepted
    */
   public GraphqlTransport(
@@ -188,8 +188,14 @@ public final class GraphqlTransport implements AutoCloseable {
           errors.isEmpty()
               ? (text.isBlank() ? "" : ": " + oneLine(text))
               : ": " + errors.get(0).describe();
+      String retryAfter = response.header("Retry-After");
+      String hint =
+          status == 429
+              ? "; rate limited by the server"
+                  + (retryAfter == null ? "" : " (Retry-After: " + oneLine(retryAfter) + ")")
+              : "";
       throw new GraphqlTransportException(
-          what + " failed with HTTP " + status + detail, status, text, errors);
+          what + " failed with HTTP " + status + detail + hint, status, text, errors);
     }
     byte[] bytes = readAtMost(rb.source(), maxResponseBytes + 1);
     if (bytes.length > maxResponseBytes) {
