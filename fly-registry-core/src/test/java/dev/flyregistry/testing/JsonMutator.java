@@ -85,7 +85,9 @@ public final class JsonMutator {
 
   /** A value of a random, often wrong, type. */
   public static JsonNode oddValue(Random r) {
-    return switch (r.nextInt(14)) {
+    return switch (r.nextInt(15)) {
+      case 14 ->
+          F.rawValueNode(new com.fasterxml.jackson.databind.util.RawValue("1e999999999999999999"));
       case 0 -> F.nullNode();
       case 1 -> F.booleanNode(r.nextBoolean());
       case 2 -> F.numberNode(r.nextInt());
