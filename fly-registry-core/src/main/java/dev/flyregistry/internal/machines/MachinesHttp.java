@@ -50,6 +50,7 @@ public final class MachinesHttp implements AutoCloseable {
 
   private static final MediaType JSON = MediaType.get("application/json");
   private static final int MAX_ERROR_TEXT = 300;
+  private static final int MAX_STATUS_TEXT = 100;
 
   /** The largest answer body read. */
   static final long MAX_ANSWER_BYTES = 16L * 1024 * 1024;
@@ -334,16 +335,16 @@ public final class MachinesHttp implements AutoCloseable {
       error = new String(raw.body(), StandardCharsets.UTF_8);
     }
     if (error != null) {
-      error = scrub(error).replaceAll("\\s+", " ").trim();
-      if (error.length() > MAX_ERROR_TEXT) {
-        error = error.substring(0, MAX_ERROR_TEXT) + "...";
-      }
+      error = printable(scrub(error), MAX_ERROR_TEXT);
       if (error.isEmpty()) {
         error = null;
       }
     }
     if (status != null) {
-      status = scrub(status);
+      status = printable(scrub(status), MAX_STATUS_TEXT);
+      if (status.isEmpty()) {
+        status = null;
+      }
     }
     StringBuilder m = new StringBuilder(where(call)).append(": HTTP ").append(raw.code());
     if (status != null) {
@@ -358,6 +359,33 @@ public final class MachinesHttp implements AutoCloseable {
     MachinesApiException e =
         new MachinesApiException(m.toString(), raw.code(), status, error, raw.requestId(), null);
     return raw.code() == 404 ? new MachinesNotFoundException(e) : e;
+  }
+
+  /**
+   * Server text made safe for a one-line message: white space collapsed, control and bidirectional
+   * formatting characters replaced by {@code ?}, bounded.
+   */
+  static String printable(String text, int max) {
+    StringBuilder b = new StringBuilder(Math.min(text.length(), max + 3));
+    boolean space = false;
+    for (int i = 0; i < text.length() && b.length() < max; i++) {
+      char c = text.charAt(i);
+      if (Character.isWhitespace(c)) {
+        space = b.length() > 0;
+        continue;
+      }
+      if (space) {
+        b.append(' ');
+        space = false;
+      }
+      int type = Character.getType(c);
+      b.append(Character.isISOControl(c) || type == Character.FORMAT ? '?' : c);
+    }
+    if (b.length() >= max) {
+      b.setLength(max);
+      b.append("...");
+    }
+    return b.toString();
   }
 
   /** Removes every part of the token from a text that goes into a message. */
