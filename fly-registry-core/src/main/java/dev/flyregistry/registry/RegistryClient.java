@@ -483,7 +483,7 @@ public final class RegistryClient implements AutoCloseable {
     int code = response.code();
     if (code == 404 || code == 405 || code == 501) {
       ErrorBody body = ErrorBody.read(response.body());
-      String d = body.describe();
+      String d = ctx.scrub(body.describe());
       throw new TagListingUnsupportedException(
           op
               + ": "
@@ -495,7 +495,7 @@ public final class RegistryClient implements AutoCloseable {
               + " registry offers no tag listing; Fly's registry documents none: list the images"
               + " of past releases instead)",
           code,
-          Failures.errors(body),
+          Failures.errors(ctx, body),
           ctx.registry(),
           ctx.repository(),
           null);

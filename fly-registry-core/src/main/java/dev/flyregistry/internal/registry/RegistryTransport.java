@@ -126,10 +126,28 @@ public final class RegistryTransport implements AutoCloseable {
 
   /** The message context of a request to a registry and repository. */
   public Failures.Context context(String registry, String repository) {
+    Optional<RegistryCredential> c = credential(registry);
+    List<String> secrets = new java.util.ArrayList<>();
+    c.ifPresent(
+        cred -> {
+          cred.password().ifPresent(secrets::add);
+          // a Fly registry password is macaroons joined by commas: each may be echoed alone
+          cred.password().ifPresent(p -> secrets.addAll(List.of(p.split(","))));
+          cred.identityToken().ifPresent(secrets::add);
+          cred.password()
+              .ifPresent(
+                  p -> {
+                    String basic =
+                        okhttp3.Credentials.basic(
+                            cred.username(), p, java.nio.charset.StandardCharsets.UTF_8);
+                    secrets.add(basic.substring("Basic ".length()));
+                  });
+        });
     return new Failures.Context(
         registry,
         repository,
-        credential(registry).map(c -> "credentials from " + c.source()).orElse("no credentials"));
+        c.map(x -> "credentials from " + x.source()).orElse("no credentials"),
+        secrets);
   }
 
   /**
@@ -296,7 +314,7 @@ public final class RegistryTransport implements AutoCloseable {
       ErrorBody body) {
     String scopes =
         missing.stream().map(Scope::toString).collect(java.util.stream.Collectors.joining(" "));
-    String d = body.describe();
+    String d = ctx.scrub(body.describe());
     return new InsufficientScopeException(
         operation
             + ": "
@@ -310,7 +328,7 @@ public final class RegistryTransport implements AutoCloseable {
             + (d.isEmpty() ? "" : " (" + d + ")"),
         scopes,
         status,
-        Failures.errors(body),
+        Failures.errors(ctx, body),
         ctx.registry(),
         ctx.repository());
   }
