@@ -296,8 +296,8 @@ public final class GraphqlTransport implements AutoCloseable {
       throw new GraphqlException(
           ErrorMessages.describe(what, errors),
           errors,
-          dataObject == null ? null : JsonValues.toJavaMap(dataObject),
-          dataObject == null ? null : JsonValues.write(dataObject));
+          dataObject == null ? null : scrubbedMap(dataObject),
+          dataObject == null ? null : scrubber.scrub(JsonValues.write(dataObject)));
     }
     if (dataObject == null) {
       throw new GraphqlProtocolException(
@@ -307,6 +307,16 @@ public final class GraphqlTransport implements AutoCloseable {
     Map<String, Object> extensions =
         ext != null && ext.isObject() ? JsonValues.toJavaMap(ext) : Map.of();
     return new Result(dataObject, extensions);
+  }
+
+  @SuppressWarnings("unchecked")
+  private Map<String, Object> scrubbedMap(ObjectNode node) {
+    return (Map<String, Object>) scrubber.scrubDeep(JsonValues.toJavaMap(node));
+  }
+
+  /** What removes the token from text that goes into messages. */
+  public Scrubber scrubber() {
+    return scrubber;
   }
 
   private List<GraphqlError> parseErrors(JsonNode array, String path) {
@@ -331,7 +341,7 @@ public final class GraphqlTransport implements AutoCloseable {
           if (s.isIntegralNumber() && s.canConvertToInt()) {
             segments.add(s.intValue());
           } else {
-            segments.add(s.asText());
+            segments.add(scrubber.scrub(s.asText()));
           }
         }
       }
@@ -346,8 +356,11 @@ public final class GraphqlTransport implements AutoCloseable {
         }
       }
       JsonNode ext = e.get("extensions");
+      @SuppressWarnings("unchecked")
       Map<String, Object> extensions =
-          ext != null && ext.isObject() ? JsonValues.toJavaMap(ext) : Map.of();
+          ext != null && ext.isObject()
+              ? (Map<String, Object>) scrubber.scrubDeep(JsonValues.toJavaMap(ext))
+              : Map.of();
       out.add(new GraphqlError(scrubber.scrub(message), segments, locations, extensions));
     }
     return out;
