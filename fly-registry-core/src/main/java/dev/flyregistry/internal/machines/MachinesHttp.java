@@ -178,7 +178,7 @@ public final class MachinesHttp implements AutoCloseable {
                   return new Answer(
                       response.code(),
                       readBounded(call, response.code(), response.body()),
-                      response.header(REQUEST_ID_HEADER));
+                      requestId(response.header(REQUEST_ID_HEADER)));
                 });
         retryAfter = retryAfterHolder[0];
       } catch (IOException e) {
@@ -354,7 +354,7 @@ public final class MachinesHttp implements AutoCloseable {
       m.append(": ").append(error);
     }
     if (raw.requestId() != null) {
-      m.append(" [fly-request-id ").append(scrub(raw.requestId())).append(']');
+      m.append(" [fly-request-id ").append(raw.requestId()).append(']');
     }
     MachinesApiException e =
         new MachinesApiException(m.toString(), raw.code(), status, error, raw.requestId(), null);
@@ -386,6 +386,11 @@ public final class MachinesHttp implements AutoCloseable {
       b.append("...");
     }
     return b.toString();
+  }
+
+  /** The request id as it may be shown: without the token, printable, bounded; null if absent. */
+  private String requestId(String header) {
+    return header == null ? null : printable(scrub(header), MAX_STATUS_TEXT);
   }
 
   /** Removes every part of the token from a text that goes into a message. */
