@@ -98,18 +98,29 @@ public final class HttpSettings {
     return DEFAULTS;
   }
 
-  private HttpSettings copy(
-      Duration connect,
-      Duration read,
-      Duration write,
-      Duration call,
-      String ua,
-      RetrySettings r,
-      Clock c,
-      Sleeper s,
-      OkHttpClient ok,
-      int conc) {
-    return new HttpSettings(connect, read, write, call, ua, r, c, s, ok, conc);
+  /** A mutable copy of these settings, for the {@code with*} methods. */
+  private final class Draft {
+    Duration connect = connectTimeout;
+    Duration read = readTimeout;
+    Duration write = writeTimeout;
+    Duration call = callTimeout;
+    String ua = userAgent;
+    RetrySettings retrySettings = retry;
+    Clock clockValue = clock;
+    Sleeper sleeperValue = sleeper;
+    OkHttpClient ok = okHttpClient;
+    int concurrency = maxConcurrency;
+
+    HttpSettings build() {
+      return new HttpSettings(
+          connect, read, write, call, ua, retrySettings, clockValue, sleeperValue, ok, concurrency);
+    }
+  }
+
+  private HttpSettings with(java.util.function.Consumer<Draft> change) {
+    Draft d = new Draft();
+    change.accept(d);
+    return d.build();
   }
 
   /**
@@ -119,17 +130,12 @@ public final class HttpSettings {
    * @return a modified copy
    */
   public HttpSettings withTimeout(Duration timeout) {
-    return copy(
-        timeout,
-        timeout,
-        timeout,
-        callTimeout,
-        userAgent,
-        retry,
-        clock,
-        sleeper,
-        okHttpClient,
-        maxConcurrency);
+    return with(
+        d -> {
+          d.connect = timeout;
+          d.read = timeout;
+          d.write = timeout;
+        });
   }
 
   /**
@@ -137,17 +143,7 @@ public final class HttpSettings {
    * @return a modified copy
    */
   public HttpSettings withConnectTimeout(Duration timeout) {
-    return copy(
-        timeout,
-        readTimeout,
-        writeTimeout,
-        callTimeout,
-        userAgent,
-        retry,
-        clock,
-        sleeper,
-        okHttpClient,
-        maxConcurrency);
+    return with(d -> d.connect = timeout);
   }
 
   /**
@@ -155,17 +151,7 @@ public final class HttpSettings {
    * @return a modified copy
    */
   public HttpSettings withReadTimeout(Duration timeout) {
-    return copy(
-        connectTimeout,
-        timeout,
-        writeTimeout,
-        callTimeout,
-        userAgent,
-        retry,
-        clock,
-        sleeper,
-        okHttpClient,
-        maxConcurrency);
+    return with(d -> d.read = timeout);
   }
 
   /**
@@ -173,17 +159,7 @@ public final class HttpSettings {
    * @return a modified copy
    */
   public HttpSettings withWriteTimeout(Duration timeout) {
-    return copy(
-        connectTimeout,
-        readTimeout,
-        timeout,
-        callTimeout,
-        userAgent,
-        retry,
-        clock,
-        sleeper,
-        okHttpClient,
-        maxConcurrency);
+    return with(d -> d.write = timeout);
   }
 
   /**
@@ -197,17 +173,7 @@ public final class HttpSettings {
    * @return a modified copy
    */
   public HttpSettings withCallTimeout(Duration timeout) {
-    return copy(
-        connectTimeout,
-        readTimeout,
-        writeTimeout,
-        timeout,
-        userAgent,
-        retry,
-        clock,
-        sleeper,
-        okHttpClient,
-        maxConcurrency);
+    return with(d -> d.call = timeout);
   }
 
   /**
@@ -215,17 +181,7 @@ public final class HttpSettings {
    * @return a modified copy
    */
   public HttpSettings withUserAgent(String value) {
-    return copy(
-        connectTimeout,
-        readTimeout,
-        writeTimeout,
-        callTimeout,
-        value,
-        retry,
-        clock,
-        sleeper,
-        okHttpClient,
-        maxConcurrency);
+    return with(d -> d.ua = value);
   }
 
   /**
@@ -233,17 +189,7 @@ public final class HttpSettings {
    * @return a modified copy
    */
   public HttpSettings withRetry(RetrySettings value) {
-    return copy(
-        connectTimeout,
-        readTimeout,
-        writeTimeout,
-        callTimeout,
-        userAgent,
-        value,
-        clock,
-        sleeper,
-        okHttpClient,
-        maxConcurrency);
+    return with(d -> d.retrySettings = value);
   }
 
   /**
@@ -251,17 +197,7 @@ public final class HttpSettings {
    * @return a modified copy
    */
   public HttpSettings withClock(Clock value) {
-    return copy(
-        connectTimeout,
-        readTimeout,
-        writeTimeout,
-        callTimeout,
-        userAgent,
-        retry,
-        value,
-        sleeper,
-        okHttpClient,
-        maxConcurrency);
+    return with(d -> d.clockValue = value);
   }
 
   /**
@@ -269,17 +205,7 @@ public final class HttpSettings {
    * @return a modified copy
    */
   public HttpSettings withSleeper(Sleeper value) {
-    return copy(
-        connectTimeout,
-        readTimeout,
-        writeTimeout,
-        callTimeout,
-        userAgent,
-        retry,
-        clock,
-        value,
-        okHttpClient,
-        maxConcurrency);
+    return with(d -> d.sleeperValue = value);
   }
 
   /**
@@ -291,17 +217,7 @@ public final class HttpSettings {
    * @return a modified copy
    */
   public HttpSettings withOkHttpClient(OkHttpClient value) {
-    return copy(
-        connectTimeout,
-        readTimeout,
-        writeTimeout,
-        callTimeout,
-        userAgent,
-        retry,
-        clock,
-        sleeper,
-        Objects.requireNonNull(value, "okHttpClient"),
-        maxConcurrency);
+    return with(d -> d.ok = Objects.requireNonNull(value, "okHttpClient"));
   }
 
   /**
@@ -309,17 +225,7 @@ public final class HttpSettings {
    * @return a modified copy
    */
   public HttpSettings withMaxConcurrency(int value) {
-    return copy(
-        connectTimeout,
-        readTimeout,
-        writeTimeout,
-        callTimeout,
-        userAgent,
-        retry,
-        clock,
-        sleeper,
-        okHttpClient,
-        value);
+    return with(d -> d.concurrency = value);
   }
 
   /**

@@ -43,7 +43,7 @@ import okio.BufferedSource;
  *
  * <pre>{@code
  * try (RegistryClient registry = RegistryClient.builder()
- *     .credentials(Credentials.fly(FlyToken.fromEnvironment()))
+ *     .credentials(Credentials.defaultChain(FlyToken.fromEnvironment()))
  *     .build()) {
  *   Optional<Descriptor> found = registry.head(ImageReference.parse("registry.fly.io/my-app:v1"));
  * }
@@ -63,6 +63,9 @@ public final class RegistryClient implements AutoCloseable {
   /** The default limit on manifest size: 4 MiB. */
   public static final long DEFAULT_MAX_MANIFEST_BYTES = 4L * 1024 * 1024;
 
+  /** Blobs uploaded at once by default (capped by {@link HttpSettings#maxConcurrency()}). */
+  public static final int DEFAULT_UPLOAD_CONCURRENCY = 4;
+
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final long MAX_TAG_PAGE_BYTES = 16L * 1024 * 1024;
   private static final int MAX_TAG_PAGES = 10_000;
@@ -72,11 +75,22 @@ public final class RegistryClient implements AutoCloseable {
   private final RegistryTransport transport;
   private final long maxManifestBytes;
   private final int maxConcurrency;
+  private final BlobUploads uploads;
+  private final ImageTransfer images;
 
   private RegistryClient(Builder b) {
     this.transport = new RegistryTransport(b.http, b.credentials, b.insecure);
     this.maxManifestBytes = b.maxManifestBytes;
     this.maxConcurrency = b.http.maxConcurrency();
+    this.uploads = new BlobUploads(transport, b.uploadChunkSize);
+    this.images =
+        new ImageTransfer(
+            this,
+            transport,
+            uploads,
+            b.uploadConcurrency > 0
+                ? Math.min(b.uploadConcurrency, maxConcurrency)
+                : Math.min(DEFAULT_UPLOAD_CONCURRENCY, maxConcurrency));
   }
 
   /**
@@ -125,7 +139,7 @@ public final class RegistryClient implements AutoCloseable {
               if (!response.isSuccessful()) {
                 throw transport.failure(ctx, op, response, scopes);
               }
-              Digest digest = digestHeader(response, ctx, op);
+              Digest digest = BlobUploads.digestHeader(response, ctx, op);
               if (digest != null
                   && ref.digest().isPresent()
                   && !digest.equals(ref.digest().get())) {
@@ -193,10 +207,19 @@ public final class RegistryClient implements AutoCloseable {
     return fetch(ref, false).orElseThrow();
   }
 
+  /** {@link #manifest(ImageReference)} asking for other scopes (a copy shares one token). */
+  Manifest manifest(ImageReference ref, List<Scope> scopes) {
+    return fetch(ref, false, scopes).orElseThrow();
+  }
+
   private Optional<Manifest> fetch(ImageReference ref, boolean emptyWhenMissing) {
+    return fetch(ref, emptyWhenMissing, List.of(Scope.pull(ref.repository())));
+  }
+
+  private Optional<Manifest> fetch(
+      ImageReference ref, boolean emptyWhenMissing, List<Scope> scopes) {
     String registry = ref.registry();
     String repository = ref.repository();
-    List<Scope> scopes = List.of(Scope.pull(repository));
     HttpUrl url = manifestUrl(ref);
     String op = "GET manifest " + ref;
     Failures.Context ctx = transport.context(registry, repository);
@@ -230,7 +253,7 @@ public final class RegistryClient implements AutoCloseable {
                     registry,
                     repository);
               }
-              Digest header = digestHeader(response, ctx, op);
+              Digest header = BlobUploads.digestHeader(response, ctx, op);
               if (header != null && !header.matches(bytes)) {
                 throw new DigestMismatchException(
                     op
@@ -290,24 +313,6 @@ public final class RegistryClient implements AutoCloseable {
       }
     }
     return buffer.readByteArray();
-  }
-
-  private static Digest digestHeader(Response response, Failures.Context ctx, String op) {
-    String value = response.header("Docker-Content-Digest");
-    if (value == null || value.isBlank()) {
-      return null;
-    }
-    try {
-      return Digest.parse(value.trim());
-    } catch (IllegalArgumentException e) {
-      throw new RegistryException(
-          op + ": the registry sent an invalid Docker-Content-Digest header: " + e.getMessage(),
-          response.code(),
-          List.of(),
-          ctx.registry(),
-          ctx.repository(),
-          e);
-    }
   }
 
   private static long contentLength(Response response) {
@@ -492,8 +497,10 @@ public final class RegistryClient implements AutoCloseable {
               + ctx.registry()
               + (d.isEmpty() ? "" : " (" + d + ")")
               + ": the registry does not list tags of this repository (it may not exist, or the"
-              + " registry offers no tag listing; Fly's registry documents none: list the images"
-              + " of past releases instead)",
+              + " registry offers no tag listing"
+              + (ImageReference.FLY_REGISTRY.equals(ctx.registry())
+                  ? "; Fly's registry documents none: list the images of past releases instead)"
+                  : ")"),
           code,
           Failures.errors(ctx, body),
           ctx.registry(),
@@ -572,6 +579,163 @@ public final class RegistryClient implements AutoCloseable {
     return buffer.readByteArray();
   }
 
+  // ------------------------------------------------------------------ write path
+
+  /**
+   * Checks whether a repository holds a blob ({@code HEAD /v2/<name>/blobs/<digest>}).
+   *
+   * @param repository a reference naming the registry and repository (its tag or digest is ignored)
+   * @param digest the blob's digest
+   * @return true when the registry has it, false on 404
+   * @throws RegistryException (a subtype) when the registry refuses or cannot be reached
+   */
+  public boolean blobExists(ImageReference repository, Digest digest) {
+    Objects.requireNonNull(repository, "repository");
+    Objects.requireNonNull(digest, "digest");
+    return uploads.exists(
+        new BlobUploads.Target(
+            repository.registry(),
+            repository.repository(),
+            List.of(Scope.pull(repository.repository()))),
+        digest);
+  }
+
+  /**
+   * Pushes an image: {@link #push(ImageSource, ImageReference, PushProgress)} without progress.
+   *
+   * @param source the image (an OCI layout, a {@code docker save} archive, ...)
+   * @param target where to push it ({@code registry.fly.io/my-app:v1})
+   * @return what was pushed
+   * @throws RegistryException (a subtype) when the registry refuses or cannot be reached
+   * @throws ImageSourceException when the source cannot be read
+   */
+  public PushResult push(ImageSource source, ImageReference target) {
+    return push(source, target, PushProgress.none());
+  }
+
+  /**
+   * Pushes an image. Every blob is checked with {@code HEAD} and skipped when the target already
+   * has it; the others are uploaded, several at once ({@link Builder#uploadConcurrency(int)}), in
+   * one {@code PUT} or in chunks ({@link Builder#uploadChunkSize(long)}), streamed from the source
+   * with their digest computed on the way and checked before each upload is closed. A failed upload
+   * is retried as a new session. For an index, every child manifest is pushed (by digest) before
+   * the index; the root manifest is stored under the target's tag (or digest) with its exact bytes,
+   * and the digest the registry answers must match.
+   *
+   * @param source the image
+   * @param target where to push it; a digest in it must be the image's
+   * @param progress receives per-blob progress, from worker threads
+   * @return the pushed digest, media type and size, and what was sent or skipped
+   * @throws DigestMismatchException when a blob of the source does not hash to its digest, or the
+   *     registry reports another digest for what was stored
+   * @throws ImageSourceException when the source cannot be read
+   * @throws RegistryException (another subtype) when the registry refuses or cannot be reached
+   */
+  public PushResult push(ImageSource source, ImageReference target, PushProgress progress) {
+    return images.push(source, target, progress);
+  }
+
+  /**
+   * Copies an image: {@link #copy(ImageReference, ImageReference, PushProgress)} without progress.
+   *
+   * @param source the image to copy ({@code registry.fly.io/app-1:v1})
+   * @param target where to copy it ({@code registry.fly.io/app-2:v1})
+   * @return what was copied and how many bytes moved
+   * @throws RegistryException (a subtype) when a registry refuses or cannot be reached
+   */
+  public CopyResult copy(ImageReference source, ImageReference target) {
+    return copy(source, target, PushProgress.none());
+  }
+
+  /**
+   * Copies an image, with the same manifest bytes and digest. Within one registry each blob the
+   * target lacks is mounted from the source repository ({@code POST
+   * /v2/<target>/blobs/uploads/?mount=<digest>&from=<source>}), so no layer bytes move; when the
+   * registry answers {@code 202} instead, the blob is uploaded into the session it opened, and a
+   * failed mount is retried once as a plain upload. Between registries, blobs stream from a {@code
+   * GET} on the source into the upload on the target, never held in memory. Indexes are copied with
+   * all their children. On one registry the token asks for {@code pull,push} on the target and
+   * {@code pull} on the source at once.
+   *
+   * @param source the image to copy (tag or digest)
+   * @param target where to copy it
+   * @param progress receives per-blob progress, from worker threads
+   * @return what was copied; {@link CopyResult#bytesSent()} is 0 when every blob was mounted or
+   *     already there
+   * @throws RegistryException (a subtype) when a registry refuses or cannot be reached
+   */
+  public CopyResult copy(ImageReference source, ImageReference target, PushProgress progress) {
+    return images.copy(source, target, progress);
+  }
+
+  /**
+   * Stores an image's manifest under another tag of the same repository: the exact bytes are
+   * fetched and put back, so the digest does not change.
+   *
+   * @param ref the image (tag or digest)
+   * @param newTag the new tag
+   * @return the tagged manifest's descriptor
+   * @throws InvalidReferenceException when {@code newTag} is not a valid tag
+   * @throws RegistryException (a subtype) when the image does not exist or the registry refuses
+   */
+  public Descriptor tag(ImageReference ref, String newTag) {
+    return images.tag(ref, newTag);
+  }
+
+  /**
+   * Stores a manifest as it is (its exact bytes, {@code Content-Type} its media type) under the
+   * reference's tag or digest. The blobs and child manifests it names must already be in the
+   * repository.
+   *
+   * @param manifest the manifest
+   * @param target where to store it
+   * @return the stored manifest's descriptor
+   * @throws DigestMismatchException when the registry answers another digest
+   * @throws RegistryException (another subtype) when the registry refuses or cannot be reached
+   */
+  public Descriptor pushManifest(Manifest manifest, ImageReference target) {
+    Objects.requireNonNull(manifest, "manifest");
+    Objects.requireNonNull(target, "target");
+    if (target.digest().isPresent() && !target.digest().get().equals(manifest.digest())) {
+      throw new IllegalArgumentException(
+          "target " + target + " names another digest than the manifest's " + manifest.digest());
+    }
+    return uploads.putManifest(
+        new BlobUploads.Target(
+            target.registry(), target.repository(), List.of(Scope.pullPush(target.repository()))),
+        manifest,
+        target.reference());
+  }
+
+  /**
+   * Deletes a manifest by digest ({@code DELETE /v2/<name>/manifests/<digest>}), where the registry
+   * allows it. Registries delete by digest only: resolve a tag with {@link #head(ImageReference)}
+   * first.
+   *
+   * @param ref a reference with a digest
+   * @return true when deleted, false when the registry does not have it
+   * @throws InvalidReferenceException when {@code ref} has no digest
+   * @throws RegistryUnsupportedException when the registry does not allow deletes (405, {@code
+   *     UNSUPPORTED})
+   * @throws RegistryException (another subtype) when the registry refuses or cannot be reached
+   */
+  public boolean delete(ImageReference ref) {
+    Objects.requireNonNull(ref, "ref");
+    if (ref.digest().isEmpty()) {
+      throw new InvalidReferenceException(
+          ref.toString(),
+          -1,
+          "delete needs a digest (name@sha256:...): registries delete manifests by digest, not by"
+              + " tag; resolve the tag with head() first");
+    }
+    return uploads.deleteManifest(
+        new BlobUploads.Target(
+            ref.registry(),
+            ref.repository(),
+            List.of(new Scope("repository", ref.repository(), Set.of("delete")))),
+        ref.digest().get());
+  }
+
   /** Releases the client's connections and threads (not those of a caller's own OkHttp client). */
   @Override
   public void close() {
@@ -593,8 +757,40 @@ public final class RegistryClient implements AutoCloseable {
     private HttpSettings http = HttpSettings.defaults();
     private final Set<String> insecure = new LinkedHashSet<>();
     private long maxManifestBytes = DEFAULT_MAX_MANIFEST_BYTES;
+    private long uploadChunkSize;
+    private int uploadConcurrency;
 
     private Builder() {}
+
+    /**
+     * Uploads blobs in chunks ({@code PATCH} with {@code Content-Range}) of this size instead of in
+     * one {@code PUT}. A registry's {@code OCI-Chunk-Min-Length} raises it; each upload then holds
+     * one chunk in memory (at most 256 MiB; a registry asking for more gets a single {@code PUT}).
+     *
+     * @param bytes the chunk size; 0 (the default) for one streamed {@code PUT} per blob
+     * @return this builder
+     */
+    public Builder uploadChunkSize(long bytes) {
+      if (bytes < 0 || bytes > BlobUploads.MAX_CHUNK) {
+        throw new IllegalArgumentException(
+            "uploadChunkSize must be between 0 and " + BlobUploads.MAX_CHUNK + ", was " + bytes);
+      }
+      this.uploadChunkSize = bytes;
+      return this;
+    }
+
+    /**
+     * @param blobs how many blobs a push or copy sends at once (default {@value
+     *     #DEFAULT_UPLOAD_CONCURRENCY}, capped by {@link HttpSettings#maxConcurrency()})
+     * @return this builder
+     */
+    public Builder uploadConcurrency(int blobs) {
+      if (blobs < 1) {
+        throw new IllegalArgumentException("uploadConcurrency must be at least 1, was " + blobs);
+      }
+      this.uploadConcurrency = blobs;
+      return this;
+    }
 
     /**
      * @param value where credentials come from (default: anonymous)

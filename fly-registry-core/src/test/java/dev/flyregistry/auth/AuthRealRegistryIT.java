@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.flyregistry.registry.Descriptor;
 import dev.flyregistry.registry.ImageReference;
+import dev.flyregistry.registry.ImageSource;
 import dev.flyregistry.registry.InsufficientScopeException;
 import dev.flyregistry.registry.Manifest;
 import dev.flyregistry.registry.RegistryAuthenticationException;
@@ -106,7 +107,38 @@ class AuthRealRegistryIT {
       byte[] manifest =
           skopeo.inspectRaw(
               images.ref(ManifestKind.OCI_MANIFEST), Skopeo.basic("reader", "readerpass"));
-      // The SDK has no push yet: ask the issuer as the SDK would, then PUT the manifest.
+      // Through the SDK: tagging (a manifest PUT) as the pull-only user is a typed refusal naming
+      // the
+      // missing scope, and nothing is written.
+      ImageReference source = ImageReference.parse(images.ref(ManifestKind.OCI_MANIFEST));
+      try (RegistryClient reader =
+          RegistryClient.builder()
+              .credentials(Credentials.basic(registry.host(), "reader", "readerpass"))
+              .build()) {
+        assertThatThrownBy(() -> reader.tag(source, "sdk-refused"))
+            .isInstanceOfSatisfying(
+                InsufficientScopeException.class,
+                e -> assertThat(e.missingScope()).contains("repository:app-1").contains("push"))
+            .hasMessageNotContaining("readerpass");
+        assertThatThrownBy(
+                () ->
+                    reader.push(
+                        ImageSource.ociLayout(images.layout().dir(), PushedImages.IMAGE_TAG),
+                        ImageReference.parse(registry.ref("app-1:sdk-pushed"))))
+            .isInstanceOf(InsufficientScopeException.class);
+        assertThat(reader.head(source.withTag("sdk-refused"))).isEmpty();
+        assertThat(reader.head(ImageReference.parse(registry.ref("app-1:sdk-pushed")))).isEmpty();
+      }
+      try (RegistryClient pusher =
+          RegistryClient.builder()
+              .credentials(
+                  Credentials.basic(registry.host(), LocalRegistry.USER, LocalRegistry.PASSWORD))
+              .build()) {
+        pusher.tag(source, "sdk-allowed");
+        assertThat(pusher.head(source.withTag("sdk-allowed"))).isPresent();
+      }
+      // At the HTTP level: the token the issuer grants the reader holds pull only, and the registry
+      // answers the PUT with insufficient_scope.
       String token = token(issuer, "reader", "readerpass", "repository:app-1:pull,push");
       JsonNode claims = claims(token);
       assertThat(claims.get("access").get(0).get("actions").toString()).isEqualTo("[\"pull\"]");

@@ -17,7 +17,7 @@ import okio.Buffer;
  * A registry v2 for tests: manifests by tag and digest, tag lists with {@code Link} pagination, and
  * one of three auth modes (none, Basic, Bearer against a {@link TokenServer}).
  */
-final class FakeRegistry extends Dispatcher {
+class FakeRegistry extends Dispatcher {
   enum Auth {
     NONE,
     BASIC,
@@ -40,6 +40,9 @@ final class FakeRegistry extends Dispatcher {
   volatile TokenServer tokens;
   volatile boolean digestOnHead = true;
   volatile int pageSize = 2;
+
+  /** Scopes a manifest request on a repository needs besides pull on it (scope accumulation). */
+  final Map<String, List<Scope>> extraScopes = new ConcurrentHashMap<>();
 
   Digest put(String repo, String tag, String json, String mediaType) {
     byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
@@ -80,7 +83,9 @@ final class FakeRegistry extends Dispatcher {
       manifestRequests.incrementAndGet();
       String repo = path.substring(4, m);
       String ref = path.substring(m + "/manifests/".length());
-      MockResponse denied = check(request, List.of(Scope.pull(repo)));
+      List<Scope> needed = new ArrayList<>(List.of(Scope.pull(repo)));
+      needed.addAll(extraScopes.getOrDefault(repo, List.of()));
+      MockResponse denied = check(request, needed);
       if (denied != null) {
         return denied;
       }
@@ -157,6 +162,14 @@ final class FakeRegistry extends Dispatcher {
 
   /** Null when the request may proceed, else the 401 response. */
   private MockResponse check(RecordedRequest request, List<Scope> needed) {
+    MockResponse r = check0(request, needed);
+    if (r != null && request.getMethod().equals("HEAD")) {
+      return new MockResponse.Builder(r).body("").removeHeader("Content-Length").build();
+    }
+    return r;
+  }
+
+  private MockResponse check0(RecordedRequest request, List<Scope> needed) {
     String header = request.getHeaders().get("Authorization");
     switch (auth) {
       case NONE:

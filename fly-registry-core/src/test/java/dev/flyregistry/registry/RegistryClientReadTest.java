@@ -486,6 +486,9 @@ class RegistryClientReadTest {
     try (RegistryClient c = RegistryClient.builder().http(http.withMaxConcurrency(16)).build()) {
       Map<ImageReference, Optional<Descriptor>> result = c.existsAll(refs);
       assertThat(List.copyOf(result.keySet())).isEqualTo(refs);
+      // kept-alive connections: 500 checks over a handful of connections, not one each
+      assertThat(fake.recorded.stream().map(RecordedRequest::getConnectionIndex).distinct().count())
+          .isLessThanOrEqualTo(20);
       for (ImageReference r : refs) {
         int i = Integer.parseInt(r.tag().orElseThrow().substring(1));
         if (i % 3 == 0) {

@@ -44,7 +44,7 @@ final class TokenServer extends Dispatcher {
 
   @Override
   public MockResponse dispatch(RecordedRequest request) {
-    requests.incrementAndGet();
+    int number = requests.incrementAndGet();
     recorded.add(request);
     List<Scope> wanted = new ArrayList<>();
     String user;
@@ -95,7 +95,7 @@ final class TokenServer extends Dispatcher {
         granted.add(new Scope(s.type(), s.name(), actions));
       }
     }
-    String token = "tok-" + requests.get();
+    String token = "tok-" + number;
     issued.put(token, Collections.unmodifiableList(granted));
     StringBuilder json = new StringBuilder("{");
     json.append(accessTokenField ? "\"access_token\":\"" : "\"token\":\"")

@@ -201,6 +201,24 @@ public final class Skopeo {
   }
 
   /**
+   * Pulls an image into a directory: {@code skopeo copy docker://REF dir:DIR}. The directory then
+   * holds {@code manifest.json} and one file per blob, named by the digest's hex.
+   *
+   * @param reference {@code host:port/name:tag} or {@code host:port/name@digest}
+   * @param dir the target directory (created by skopeo)
+   * @param auth source credentials
+   */
+  public void pullToDir(String reference, Path dir, Auth auth) {
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(binary, "--insecure-policy", "copy", "-q", "--src-tls-verify=false"));
+    addAuth(cmd, auth, "--src-");
+    cmd.add("docker://" + reference);
+    cmd.add("dir:" + dir.toAbsolutePath());
+    Tools.runChecked(cmd, COPY_TIMEOUT, env(), "skopeo copy docker://" + reference + " dir:" + dir);
+  }
+
+  /**
    * {@code skopeo inspect --raw}: the manifest bytes exactly as the registry serves them.
    *
    * @param reference {@code host:port/name:tag} or {@code host:port/name@digest}

@@ -60,6 +60,16 @@ public final class EmulatorMetrics {
     return metrics.uploadBytes(repository);
   }
 
+  /**
+   * Failures of the emulator itself (bugs, answered with status 500), for a test to assert that
+   * there were none.
+   *
+   * @return {@code "METHOD path: exception"} entries, oldest first
+   */
+  public List<String> internalErrors() {
+    return metrics.internalErrors();
+  }
+
   /** Forgets every count. */
   public void reset() {
     metrics.reset();

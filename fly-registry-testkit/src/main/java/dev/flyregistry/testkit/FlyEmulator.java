@@ -1,10 +1,18 @@
 package dev.flyregistry.testkit;
 
+import dev.flyregistry.auth.Credentials;
+import dev.flyregistry.auth.FlyToken;
+import dev.flyregistry.graphql.GraphqlClient;
+import dev.flyregistry.http.HttpSettings;
+import dev.flyregistry.machines.MachinesClient;
+import dev.flyregistry.machines.RateLimit;
 import dev.flyregistry.registry.Descriptor;
 import dev.flyregistry.registry.Digest;
+import dev.flyregistry.registry.ImageReference;
 import dev.flyregistry.registry.Manifest;
 import dev.flyregistry.registry.ManifestFormatException;
 import dev.flyregistry.registry.MediaTypes;
+import dev.flyregistry.registry.RegistryClient;
 import dev.flyregistry.testkit.internal.FaultEngine;
 import dev.flyregistry.testkit.internal.FlyApi;
 import dev.flyregistry.testkit.internal.MachinesApi;
@@ -54,9 +62,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * refused ({@code MANIFEST_BLOB_UNKNOWN}) unless its blobs or child manifests are in the
  * repository; {@code DELETE} of a manifest works by digest only (by tag: 400 {@code
  * DIGEST_INVALID}); a {@code POST} of an upload with {@code ?digest=} opens an ordinary session.
- * Differences: tag lists honour {@code n}/{@code last} and send {@code Link: <...>; rel="next"};
- * Docker v2 manifests are served whatever {@code Accept} says; only sha256 manifests can be pushed
- * by digest; {@code /v2/_catalog} is not offered (Fly has none).
+ * Differences: a {@code PATCH} whose {@code Content-Range} does not start where the upload ends
+ * gets 416, as the OCI distribution spec requires (2.8.2 appends regardless); tag lists honour
+ * {@code n}/{@code last} and send {@code Link: <...>; rel="next"}; Docker v2 manifests are served
+ * whatever {@code Accept} says; only sha256 manifests can be pushed by digest; {@code /v2/_catalog}
+ * is not offered (Fly has none).
  *
  * <p><b>Machines API</b> ({@link #machinesUrl()}): apps (create, with 422 {@code name_taken}; get;
  * list by {@code org_slug}; delete), machines (list, get, create, update, start, stop, delete),
@@ -596,6 +606,23 @@ public final class FlyEmulator implements AutoCloseable {
   }
 
   /**
+   * Makes the machine's next launch (a Machines API update or start) leave it in {@code
+   * machineState} instead of {@code started}, once: {@code failed} for a machine that crashes on
+   * the new image, {@code starting} for one that never comes up (a {@code wait} then times out).
+   *
+   * @param app the app
+   * @param machineId the machine
+   * @param machineState the state the next launch ends in
+   * @throws IllegalArgumentException when the machine does not exist
+   */
+  public void failNextLaunch(String app, String machineId, String machineState) {
+    Objects.requireNonNull(machineState, "machineState");
+    if (!state.setNextLaunchState(app, machineId, machineState)) {
+      throw new IllegalArgumentException("app " + app + " has no machine " + machineId);
+    }
+  }
+
+  /**
    * Records a release, as a deploy would.
    *
    * @param app the app
@@ -614,6 +641,117 @@ public final class FlyEmulator implements AutoCloseable {
    */
   public List<EmulatedRelease> releases(String app) {
     return state.releases(app).stream().map(State::view).toList();
+  }
+
+  // ---------------------------------------------------------------------------- clients
+
+  /**
+   * The HTTP settings of the clients this emulator hands out: the SDK defaults, except that retry
+   * backoff does not sleep (tests stay fast; faults such as 429 are still retried).
+   *
+   * @return the settings
+   */
+  public static HttpSettings testHttpSettings() {
+    return HttpSettings.defaults().withSleeper(d -> {});
+  }
+
+  /**
+   * A registry client pointed at this emulator, authenticating as {@code x} with the token (only to
+   * this emulator's registry host). Close it after use.
+   *
+   * @param token a token from {@link #createToken(String)}
+   * @return the client
+   */
+  public RegistryClient registryClient(String token) {
+    return registryClient(token, testHttpSettings());
+  }
+
+  /**
+   * Like {@link #registryClient(String)} with the given HTTP settings.
+   *
+   * @param token a token from {@link #createToken(String)}
+   * @param http the HTTP settings
+   * @return the client
+   */
+  public RegistryClient registryClient(String token, HttpSettings http) {
+    FlyToken t = FlyToken.parse(token);
+    return RegistryClient.builder()
+        .credentials(Credentials.basic(registryHost(), "x", t.registryPassword()))
+        .http(http)
+        .build();
+  }
+
+  /**
+   * A GraphQL client pointed at {@link #graphqlUrl()}. Close it after use.
+   *
+   * @param token a token from {@link #createToken(String)}
+   * @return the client
+   */
+  public GraphqlClient graphqlClient(String token) {
+    return graphqlClient(token, testHttpSettings());
+  }
+
+  /**
+   * Like {@link #graphqlClient(String)} with the given HTTP settings.
+   *
+   * @param token a token from {@link #createToken(String)}
+   * @param http the HTTP settings
+   * @return the client
+   */
+  public GraphqlClient graphqlClient(String token, HttpSettings http) {
+    return GraphqlClient.builder()
+        .token(FlyToken.parse(token))
+        .endpoint(graphqlUrl())
+        .http(http)
+        .build();
+  }
+
+  /**
+   * A Machines API client pointed at {@link #machinesUrl()} and {@link #releasesUrl()}, without a
+   * client-side rate limit. Before a deploy it checks images on this emulator's registry (named by
+   * {@link #registryHost()} or {@code registry.fly.io}) with a registry client of the same token;
+   * images on other registries are assumed to exist. Close it after use.
+   *
+   * @param token a token from {@link #createToken(String)}
+   * @return the client
+   */
+  public MachinesClient machinesClient(String token) {
+    return machinesClient(token, testHttpSettings());
+  }
+
+  /**
+   * Like {@link #machinesClient(String)} with the given HTTP settings.
+   *
+   * @param token a token from {@link #createToken(String)}
+   * @param http the HTTP settings
+   * @return the client
+   */
+  public MachinesClient machinesClient(String token, HttpSettings http) {
+    return MachinesClient.builder()
+        .token(FlyToken.parse(token))
+        .endpoint(machinesUrl())
+        .releasesEndpoint(releasesUrl())
+        .http(http)
+        .rateLimit(RateLimit.none())
+        .imageChecker(image -> imageExists(token, http, image))
+        .build();
+  }
+
+  private boolean imageExists(String token, HttpSettings http, ImageReference image) {
+    if (!state.isLocalRegistry(image.registry())) {
+      return true;
+    }
+    ImageReference local =
+        image.registry().equals(registryHost())
+            ? image
+            : ImageReference.parse(registryHost() + "/" + image.repository())
+                .withTag(image.tag().orElse(ImageReference.DEFAULT_TAG));
+    if (image.digest().isPresent()) {
+      local = local.withDigest(image.digest().get());
+    }
+    try (RegistryClient registry = registryClient(token, http)) {
+      return registry.exists(local);
+    }
   }
 
   // ---------------------------------------------------------------------------- observation

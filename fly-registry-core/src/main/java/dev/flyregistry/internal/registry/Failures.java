@@ -190,6 +190,9 @@ public final class Failures {
       return new RateLimitedException(
           message, null, code, errors, ctx.registry(), ctx.repository());
     }
+    if (code >= 500) {
+      return new RegistryException(message, code, errors, ctx.registry(), ctx.repository(), null);
+    }
     return new RegistryAuthenticationException(
         message, code, errors, ctx.registry(), ctx.repository(), null);
   }

@@ -231,11 +231,20 @@ public final class RegistryTransport implements AutoCloseable {
             ctx, operation, "the registry sent no usable WWW-Authenticate challenge", body);
       }
       if (next instanceof AuthState.Basic) {
-        if (credential(registry).flatMap(RegistryCredential::password).isEmpty()) {
+        Optional<RegistryCredential> cred = credential(registry);
+        if (cred.isEmpty()) {
           throw Failures.authentication(
               ctx,
               operation,
               "the registry asks for Basic credentials and none were found for " + registry,
+              body);
+        }
+        if (cred.get().password().isEmpty()) {
+          throw Failures.authentication(
+              ctx,
+              operation,
+              "the registry asks for Basic credentials but the credential holds only an identity"
+                  + " token",
               body);
         }
         if (st instanceof AuthState.Basic) {
@@ -313,7 +322,9 @@ public final class RegistryTransport implements AutoCloseable {
       int status,
       ErrorBody body) {
     String scopes =
-        missing.stream().map(Scope::toString).collect(java.util.stream.Collectors.joining(" "));
+        Scope.normalize(missing).stream()
+            .map(Scope::toString)
+            .collect(java.util.stream.Collectors.joining(" "));
     String d = ctx.scrub(body.describe());
     return new InsufficientScopeException(
         operation
@@ -325,6 +336,9 @@ public final class RegistryTransport implements AutoCloseable {
             + ctx.credentialSource()
             + ": insufficient scope, the token does not grant "
             + scopes
+            + (ctx.credentialSource().equals("no credentials")
+                ? "; no credentials were found for " + ctx.registry()
+                : "")
             + (d.isEmpty() ? "" : " (" + d + ")"),
         scopes,
         status,

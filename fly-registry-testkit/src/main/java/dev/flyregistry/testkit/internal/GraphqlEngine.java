@@ -47,15 +47,23 @@ public final class GraphqlEngine {
       "/dev/flyregistry/testkit/fly-schema-subset.graphqls";
 
   private static final String TOKEN = "flyregistry.token";
+  private static final String STATE = "flyregistry.state";
 
   private final State state;
-  private final GraphQL graphql;
+
+  /** The executable schema, built once per class loader on first use (it is stateless). */
+  private static final class Holder {
+    static final GraphQL GRAPHQL = build();
+  }
 
   /**
    * @param state the emulator's state
    */
   public GraphqlEngine(State state) {
     this.state = state;
+  }
+
+  private static GraphQL build() {
     TypeDefinitionRegistry types = new SchemaParser().parse(readSchema());
     RuntimeWiring wiring =
         RuntimeWiring.newRuntimeWiring()
@@ -65,17 +73,22 @@ public final class GraphqlEngine {
             .type(
                 "Queries",
                 b ->
-                    b.dataFetcher("app", this::app)
-                        .dataFetcher("appNameAvailable", this::appNameAvailable))
+                    b.dataFetcher("app", env -> engine(env).app(env))
+                        .dataFetcher("appNameAvailable", env -> engine(env).appNameAvailable(env)))
             .type(
                 "App",
                 b ->
-                    b.dataFetcher("releasesUnprocessed", this::releases)
-                        .dataFetcher("currentReleaseUnprocessed", this::currentRelease)
-                        .dataFetcher("image", this::image))
+                    b.dataFetcher("releasesUnprocessed", env -> engine(env).releases(env))
+                        .dataFetcher(
+                            "currentReleaseUnprocessed", env -> engine(env).currentRelease(env))
+                        .dataFetcher("image", env -> engine(env).image(env)))
             .build();
     GraphQLSchema schema = new SchemaGenerator().makeExecutableSchema(types, wiring);
-    this.graphql = GraphQL.newGraphQL(schema).build();
+    return GraphQL.newGraphQL(schema).build();
+  }
+
+  private static GraphqlEngine engine(DataFetchingEnvironment env) {
+    return env.getGraphQlContext().get(STATE);
   }
 
   /**
@@ -118,12 +131,12 @@ public final class GraphqlEngine {
         ExecutionInput.newExecutionInput()
             .query(query.textValue())
             .variables(variables)
-            .graphQLContext(Map.of(TOKEN, token.get()));
+            .graphQLContext(Map.of(TOKEN, token.get(), STATE, this));
     JsonNode op = body.get().get("operationName");
     if (op != null && op.isTextual()) {
       input.operationName(op.textValue());
     }
-    ExecutionResult result = graphql.execute(input.build());
+    ExecutionResult result = Holder.GRAPHQL.execute(input.build());
     call.respondJson(200, result.toSpecification());
   }
 

@@ -22,6 +22,27 @@ public final class MachinesApi implements Api {
   /** The lease header. */
   public static final String NONCE_HEADER = "fly-machine-lease-nonce";
 
+  private static final String F_NAME = "name";
+  private static final String F_ORG_SLUG = "org_slug";
+  private static final String F_CONFIG = "config";
+  private static final String F_IMAGE = "image";
+  private static final String F_REGION = "region";
+  private static final String F_SKIP_LAUNCH = "skip_launch";
+  private static final String F_TTL = "ttl";
+  private static final String F_DESCRIPTION = "description";
+
+  /**
+   * Every request property the emulator reads, by the OpenAPI schema of the request body it belongs
+   * to (a test checks them against the specification).
+   */
+  public static final Map<String, List<String>> REQUEST_FIELDS =
+      Map.of(
+          "CreateAppRequest", List.of(F_NAME, F_ORG_SLUG),
+          "CreateMachineRequest", List.of(F_NAME, F_CONFIG, F_REGION, F_SKIP_LAUNCH),
+          "UpdateMachineRequest", List.of(F_CONFIG, F_REGION, F_SKIP_LAUNCH),
+          "CreateLeaseRequest", List.of(F_TTL, F_DESCRIPTION),
+          "fly.MachineConfig", List.of(F_IMAGE));
+
   private static final Set<String> SETTLED =
       Set.of("started", "stopped", "suspended", "failed", "destroyed");
 
@@ -157,7 +178,7 @@ public final class MachinesApi implements Api {
           if (!leaseAllows(call, m)) {
             return;
           }
-          setState(m, "started");
+          setState(m, State.launchState(m));
           call.respond(200, null, null);
         }
         case "stop POST" -> {
@@ -220,8 +241,8 @@ public final class MachinesApi implements Api {
       error(call, 400, "request body must be a JSON object", null);
       return;
     }
-    String name = text(body.get(), "name");
-    String slug = text(body.get(), "org_slug");
+    String name = text(body.get(), F_NAME);
+    String slug = text(body.get(), F_ORG_SLUG);
     if (slug == null || slug.isBlank()) {
       error(call, 400, "org_slug is required", null);
       return;
@@ -284,12 +305,12 @@ public final class MachinesApi implements Api {
 
   /** Checks the config and its image; answers the error itself. */
   private Optional<ObjectNode> config(Call call, State.App app, JsonNode body) throws IOException {
-    JsonNode cfg = body.get("config");
+    JsonNode cfg = body.get(F_CONFIG);
     if (cfg == null || !cfg.isObject()) {
       error(call, 400, "config is required", null);
       return Optional.empty();
     }
-    String image = text(cfg, "image");
+    String image = text(cfg, F_IMAGE);
     if (image == null || image.isBlank()) {
       error(call, 400, "config.image is required", null);
       return Optional.empty();
@@ -317,17 +338,17 @@ public final class MachinesApi implements Api {
 
   private void applyConfig(State.Machine m, State.App app, ObjectNode cfg, JsonNode body) {
     m.config = cfg;
-    String image = cfg.get("image").textValue();
+    String image = cfg.get(F_IMAGE).textValue();
     m.imageRef = ImageReference.parseDocker(image);
     m.imageDigest = state.resolve(image, app.org()).map(r -> r.manifest().digest()).orElse(null);
     m.instanceId = State.randomId(26).toUpperCase(java.util.Locale.ROOT);
     m.updatedAt = state.clock.instant();
-    boolean skipLaunch = body.path("skip_launch").asBoolean(false);
-    String region = text(body, "region");
+    boolean skipLaunch = body.path(F_SKIP_LAUNCH).asBoolean(false);
+    String region = text(body, F_REGION);
     if (region != null) {
       m.region = region;
     }
-    m.state = skipLaunch ? (m.state == null ? "created" : "stopped") : "started";
+    m.state = skipLaunch ? (m.state == null ? "created" : "stopped") : State.launchState(m);
     state.notifyAll();
   }
 
@@ -343,7 +364,7 @@ public final class MachinesApi implements Api {
         return;
       }
       State.Machine m = new State.Machine(State.randomHex(14), app.name());
-      String name = text(body.get(), "name");
+      String name = text(body.get(), F_NAME);
       m.name = name != null ? name : "machine-" + m.id.substring(0, 6);
       m.region = "iad";
       m.createdAt = state.clock.instant();
@@ -441,7 +462,7 @@ public final class MachinesApi implements Api {
       return;
     }
     JsonNode body = call.jsonBody().orElse(Call.JSON.createObjectNode());
-    long ttl = body.path("ttl").asLong(30);
+    long ttl = body.path(F_TTL).asLong(30);
     if (ttl <= 0) {
       ttl = 30;
     }
@@ -451,7 +472,7 @@ public final class MachinesApi implements Api {
       l.owner = token.user().email();
     }
     l.expiresAt = state.clock.instant().getEpochSecond() + ttl;
-    String description = text(body, "description");
+    String description = text(body, F_DESCRIPTION);
     if (description != null) {
       l.description = description;
     }

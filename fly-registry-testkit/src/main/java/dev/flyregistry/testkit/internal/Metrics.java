@@ -16,6 +16,7 @@ public final class Metrics {
   private final Map<String, LongAdder> uploadBytesByRepo = new ConcurrentHashMap<>();
   private final AtomicLong uploadBytes = new AtomicLong();
   private final List<String> log = new ArrayList<>();
+  private final List<String> internalErrors = new ArrayList<>();
 
   /**
    * Counts one request.
@@ -88,6 +89,29 @@ public final class Metrics {
     }
   }
 
+  /**
+   * Records a bug of the emulator (an exception while answering).
+   *
+   * @param request {@code METHOD path}
+   * @param error what was thrown
+   */
+  public void internalError(String request, Throwable error) {
+    synchronized (internalErrors) {
+      if (internalErrors.size() < 1000) {
+        internalErrors.add(request + ": " + error);
+      }
+    }
+  }
+
+  /**
+   * @return the emulator's own failures (answered with 500), oldest first
+   */
+  public List<String> internalErrors() {
+    synchronized (internalErrors) {
+      return List.copyOf(internalErrors);
+    }
+  }
+
   /** Forgets every count. */
   public void reset() {
     byRoute.clear();
@@ -95,6 +119,9 @@ public final class Metrics {
     uploadBytes.set(0);
     synchronized (log) {
       log.clear();
+    }
+    synchronized (internalErrors) {
+      internalErrors.clear();
     }
   }
 }

@@ -134,7 +134,8 @@ public final class RegistryApi implements Api {
     Optional<State.App> app = state.app(State.appOf(r.name()));
     if (app.isEmpty()) {
       call.body();
-      error(call, 404, "NAME_UNKNOWN", "repository name not known to registry", r.name());
+      error(
+          call, 404, "NAME_UNKNOWN", "repository name not known to registry", nameDetail(r.name()));
       return;
     }
     if (!app.get().org().equals(token.get().org())) {
@@ -198,7 +199,7 @@ public final class RegistryApi implements Api {
     }
     Optional<List<String>> all = state.tags(name);
     if (all.isEmpty()) {
-      error(call, 404, "NAME_UNKNOWN", "repository name not known to registry", name);
+      error(call, 404, "NAME_UNKNOWN", "repository name not known to registry", nameDetail(name));
       return;
     }
     int n = settings.defaultTagPageSize();
@@ -278,7 +279,7 @@ public final class RegistryApi implements Api {
       throws IOException {
     Optional<State.StoredManifest> found = state.manifest(name, reference);
     if (found.isEmpty()) {
-      error(call, 404, "MANIFEST_UNKNOWN", "manifest unknown", detail(reference, byDigest));
+      error(call, 404, "MANIFEST_UNKNOWN", "manifest unknown", detail(name, reference, byDigest));
       return;
     }
     State.StoredManifest m = found.get();
@@ -307,7 +308,7 @@ public final class RegistryApi implements Api {
         && !accept.contains(MediaTypes.DOCKER_MANIFEST_LIST)) {
       Optional<State.StoredManifest> amd64 = linuxAmd64(name, (ManifestIndex) m.parsed());
       if (amd64.isEmpty()) {
-        error(call, 404, "MANIFEST_UNKNOWN", "manifest unknown", detail(reference, false));
+        error(call, 404, "MANIFEST_UNKNOWN", "manifest unknown", detail(name, reference, false));
         return;
       }
       m = amd64.get();
@@ -327,9 +328,18 @@ public final class RegistryApi implements Api {
     return Optional.empty();
   }
 
-  private static Object detail(String reference, boolean byDigest) {
+  private static Object nameDetail(String name) {
+    return Call.JSON.createObjectNode().put("name", name);
+  }
+
+  private static Object detail(String name, String reference, boolean byDigest) {
     ObjectNode d = Call.JSON.createObjectNode();
-    d.put(byDigest ? "Digest" : "Tag", reference);
+    if (byDigest) {
+      d.put("Name", name);
+      d.put("Revision", reference);
+    } else {
+      d.put("Tag", reference);
+    }
     return d;
   }
 
@@ -381,7 +391,7 @@ public final class RegistryApi implements Api {
       return;
     }
     if (!state.deleteManifest(name, Digest.parse(reference))) {
-      error(call, 404, "MANIFEST_UNKNOWN", "manifest unknown", detail(reference, true));
+      error(call, 404, "MANIFEST_UNKNOWN", "manifest unknown", detail(name, reference, true));
       return;
     }
     call.respond(202, null, null);
@@ -549,8 +559,13 @@ public final class RegistryApi implements Api {
           if (body.length > 0 && !checkRange(call, u, size, body.length)) {
             return;
           }
-          u.data.writeBytes(body);
-          byte[] content = u.data.toByteArray();
+          byte[] content;
+          if (u.data.size() == 0) {
+            content = body; // a monolithic upload: no second copy of a large layer
+          } else {
+            u.data.writeBytes(body);
+            content = u.data.toByteArray();
+          }
           if (!d.matches(content)) {
             state.uploads.remove(uuid);
             error(

@@ -87,6 +87,7 @@ public final class Server implements AutoCloseable {
     } catch (IOException e) {
       call.drop();
     } catch (RuntimeException e) {
+      metrics.internalError(call.method() + " " + call.path(), e);
       if (!call.answered()) {
         try {
           call.respond(

@@ -155,6 +155,7 @@ public final class State {
     Lease lease;
     ImageReference imageRef;
     Digest imageDigest;
+    String nextLaunchState;
 
     Machine(String id, String app) {
       this.id = id;
@@ -655,6 +656,35 @@ public final class State {
     m.updatedAt = clock.instant();
     notifyAll();
     return true;
+  }
+
+  /**
+   * Makes the machine's next launch (an update or a start) end in {@code state} instead of {@code
+   * started}.
+   *
+   * @param app the app
+   * @param id the machine
+   * @param state the state it will be left in
+   * @return whether the machine exists
+   */
+  public synchronized boolean setNextLaunchState(String app, String id, String state) {
+    Map<String, Machine> ms = machines.get(app);
+    Machine m = ms == null ? null : ms.get(id);
+    if (m == null) {
+      return false;
+    }
+    m.nextLaunchState = state;
+    return true;
+  }
+
+  /**
+   * @param m a machine being launched
+   * @return the state it ends in: {@code started}, or the one set by {@link #setNextLaunchState}
+   */
+  static String launchState(Machine m) {
+    String s = m.nextLaunchState;
+    m.nextLaunchState = null;
+    return s != null ? s : "started";
   }
 
   /**

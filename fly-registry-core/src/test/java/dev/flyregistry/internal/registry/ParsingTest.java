@@ -1,0 +1,113 @@
+package dev.flyregistry.internal.registry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Set;
+import okhttp3.Dns;
+import org.junit.jupiter.api.Test;
+
+class ParsingTest {
+
+  @Test
+  void scopesParseFormatAndCover() {
+    Scope s = Scope.parse("repository:team/app:push,pull").orElseThrow();
+    assertThat(s.toString()).isEqualTo("repository:team/app:pull,push");
+    assertThat(s.covers(Scope.pull("team/app"))).isTrue();
+    assertThat(Scope.pull("team/app").covers(s)).isFalse();
+    assertThat(new Scope("repository", "x", Set.of("*")).covers(Scope.pullPush("x"))).isTrue();
+    assertThat(Scope.parse("repository(plugin):a:b:pull").orElseThrow().name()).isEqualTo("a:b");
+    assertThat(Scope.parse("nonsense")).isEmpty();
+    assertThat(Scope.parse("a:b:")).isEmpty();
+    assertThat(Scope.parseAll("repository:a:pull  repository:b:push")).hasSize(2);
+  }
+
+  @Test
+  void normalizeMergesActionsOnTheSameResource() {
+    Set<Scope> n = Scope.normalize(List.of(Scope.pull("b"), Scope.pull("a"), Scope.pullPush("b")));
+    assertThat(n)
+        .extracting(Scope::toString)
+        .containsExactly("repository:a:pull", "repository:b:pull,push");
+  }
+
+  @Test
+  void linkHeaderFindsNextAmongSeveralLinks() {
+    assertThat(LinkHeader.find(List.of("</v2/a/tags/list?n=2&last=b>; rel=\"next\""), "next"))
+        .contains("/v2/a/tags/list?n=2&last=b");
+    assertThat(
+            LinkHeader.find(
+                List.of(
+                    "<https://x/prev,page>; rel=prev, <https://x/next;page>;title=\"a, b\"; REL=\"next last\""),
+                "next"))
+        .contains("https://x/next;page");
+    assertThat(LinkHeader.find(List.of("<https://x/p>; rel=\"prev\""), "next")).isEmpty();
+    assertThat(LinkHeader.find(List.of("garbage, more garbage"), "next")).isEmpty();
+  }
+
+  @Test
+  void errorBodyParsesEntriesWithAnyDetail() {
+    ErrorBody b =
+        ErrorBody.parse(
+            ("{\"errors\":[{\"code\":\"DENIED\",\"message\":\"no\",\"detail\":[{\"Type\":\"repository\"}]},"
+                    + "{\"code\":\"WEIRD\",\"detail\":\"text\"},{\"message\":\"no code\"}]}")
+                .getBytes(StandardCharsets.UTF_8));
+    assertThat(b.errors()).hasSize(3);
+    assertThat(b.errors().get(0).detailJson()).contains("[{\"Type\":\"repository\"}]");
+    assertThat(b.errors().get(1).detailJson()).contains("\"text\"");
+    assertThat(b.errors().get(2).code()).isEmpty();
+    assertThat(b.hasCode("denied")).isTrue();
+    assertThat(b.describe()).contains("DENIED: no").contains("WEIRD");
+  }
+
+  @Test
+  void errorBodyToleratesHtmlAndBoundsTheSnippet() {
+    String html = "<html>\n<body>\t" + "x".repeat(5000) + "</body></html>";
+    ErrorBody b = ErrorBody.parse(html.getBytes(StandardCharsets.UTF_8));
+    assertThat(b.errors()).isEmpty();
+    assertThat(b.snippet()).startsWith("<html> <body> xxx");
+    assertThat(b.snippet().length()).isLessThanOrEqualTo(ErrorBody.MAX_SNIPPET + 3);
+    assertThat(
+            ErrorBody.parse("{\"errors\":\"not an array\"}".getBytes(StandardCharsets.UTF_8))
+                .errors())
+        .isEmpty();
+    assertThat(ErrorBody.parse(new byte[0]).describe()).isEmpty();
+  }
+
+  @Test
+  void errorBodyReadsAtMostTheLimit() {
+    byte[] big = new byte[1024 * 1024];
+    java.util.Arrays.fill(big, (byte) 'a');
+    okhttp3.ResponseBody body = okhttp3.ResponseBody.create(big, null);
+    ErrorBody b = ErrorBody.read(body);
+    assertThat(b.snippet()).hasSize(ErrorBody.MAX_SNIPPET + 3);
+  }
+
+  @Test
+  void hostsAreClassifiedWithoutDnsForLiterals() {
+    Dns noDns =
+        host -> {
+          throw new java.net.UnknownHostException("no DNS in tests: " + host);
+        };
+    assertThat(Hosts.reach("127.0.0.1", noDns)).isEqualTo(Hosts.Reach.LOOPBACK);
+    assertThat(Hosts.reach("localhost", noDns)).isEqualTo(Hosts.Reach.LOOPBACK);
+    assertThat(Hosts.reach("[::1]", noDns)).isEqualTo(Hosts.Reach.LOOPBACK);
+    assertThat(Hosts.reach("10.1.2.3", noDns)).isEqualTo(Hosts.Reach.PRIVATE);
+    assertThat(Hosts.reach("192.168.0.1", noDns)).isEqualTo(Hosts.Reach.PRIVATE);
+    assertThat(Hosts.reach("172.16.5.4", noDns)).isEqualTo(Hosts.Reach.PRIVATE);
+    assertThat(Hosts.reach("169.254.169.254", noDns)).isEqualTo(Hosts.Reach.PRIVATE);
+    assertThat(Hosts.reach("fd00::1", noDns)).isEqualTo(Hosts.Reach.PRIVATE);
+    assertThat(Hosts.reach("fe80::1", noDns)).isEqualTo(Hosts.Reach.PRIVATE);
+    assertThat(Hosts.reach("100.64.0.1", noDns)).isEqualTo(Hosts.Reach.PRIVATE);
+    assertThat(Hosts.reach("8.8.8.8", noDns)).isEqualTo(Hosts.Reach.PUBLIC);
+    assertThat(Hosts.reach("unresolvable.example", noDns)).isEqualTo(Hosts.Reach.PUBLIC);
+    Dns internal =
+        host -> List.of(java.net.InetAddress.getByAddress(host, new byte[] {10, 0, 0, 7}));
+    assertThat(Hosts.reach("auth.corp.example", internal)).isEqualTo(Hosts.Reach.PRIVATE);
+    assertThat(Hosts.hostOnly("127.0.0.1:5000")).isEqualTo("127.0.0.1");
+    assertThat(Hosts.hostOnly("[::1]:5000")).isEqualTo("::1");
+    assertThat(Hosts.hostOnly("Registry.Fly.io")).isEqualTo("registry.fly.io");
+    assertThat(Hosts.isLoopbackName("localhost:5000")).isTrue();
+    assertThat(Hosts.isLoopbackName("registry.fly.io")).isFalse();
+  }
+}
