@@ -279,15 +279,35 @@ public final class RegistryTransport implements AutoCloseable {
   }
 
   /**
-   * A blob download or upload ({@code GET}, {@code PUT} or {@code PATCH} under {@code /blobs/}):
-   * exempt from the overall call deadline, its duration depends on the blob's size.
+   * A blob download or upload, exempt from the overall call deadline since its duration depends on
+   * the blob's size: a {@code GET} under {@code /blobs/}, any {@code PATCH} (upload chunks), and a
+   * {@code PUT} under {@code /blobs/} or to an upload location (registries choose its path) with a
+   * body over 1 MiB or of unknown length. Manifests and everything else keep the deadline.
    */
   static boolean isBlobTransfer(Request request) {
     String method = request.method();
-    if (!method.equals("GET") && !method.equals("PUT") && !method.equals("PATCH")) {
-      return false;
+    boolean blobPath = request.url().pathSegments().contains("blobs");
+    switch (method) {
+      case "GET":
+        return blobPath;
+      case "PATCH":
+        return true;
+      case "PUT":
+        if (blobPath) {
+          return true;
+        }
+        if (request.url().pathSegments().contains("manifests")) {
+          return false;
+        }
+        try {
+          long n = request.body() == null ? 0 : request.body().contentLength();
+          return n < 0 || n > 1024 * 1024;
+        } catch (IOException e) {
+          return true;
+        }
+      default:
+        return false;
     }
-    return request.url().pathSegments().contains("blobs");
   }
 
   private record Outcome<T>(

@@ -24,6 +24,18 @@ class BlobTransferTagTest {
   }
 
   @Test
+  void uploadsToLocationsOutsideBlobsAreExemptWhenLargeOrStreamed() {
+    Request big =
+        new Request.Builder()
+            .url("https://r.example/upload/u1?digest=sha256:ab")
+            .put(RequestBody.create(new byte[2 * 1024 * 1024], MediaType.get("application/x")))
+            .build();
+    assertThat(RegistryTransport.isBlobTransfer(big)).isTrue();
+    assertThat(RegistryTransport.isBlobTransfer(req("PATCH", "/upload/u1"))).isTrue();
+    assertThat(RegistryTransport.isBlobTransfer(req("PUT", "/upload/u1?digest=x"))).isFalse();
+  }
+
+  @Test
   void everythingElseKeepsTheDeadline() {
     assertThat(RegistryTransport.isBlobTransfer(req("HEAD", "/v2/app/blobs/sha256:ab"))).isFalse();
     assertThat(RegistryTransport.isBlobTransfer(req("POST", "/v2/app/blobs/uploads/"))).isFalse();
