@@ -18,12 +18,19 @@ import okhttp3.OkHttpClient;
  * }</pre>
  */
 public final class HttpSettings {
+  /**
+   * The default deadline of one HTTP exchange (request sent, response read): 2 minutes. Blob
+   * transfers, whose length depends on the image, are exempt; read and write timeouts still catch a
+   * stalled transfer.
+   */
+  public static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofMinutes(2);
+
   private static final HttpSettings DEFAULTS =
       new HttpSettings(
           Duration.ofSeconds(10),
           Duration.ofSeconds(30),
           Duration.ofSeconds(30),
-          Duration.ZERO,
+          DEFAULT_CALL_TIMEOUT,
           "fly-registry-java/" + SdkVersion.VERSION,
           RetrySettings.defaults(),
           Clock.systemUTC(),
@@ -81,9 +88,9 @@ public final class HttpSettings {
   }
 
   /**
-   * The defaults: connect 10 s, read and write 30 s, no overall call timeout, {@link
-   * RetrySettings#defaults()}, the system clock, a blocking sleeper, 64 concurrent requests per
-   * client.
+   * The defaults: connect 10 s, read and write 30 s, a {@linkplain #DEFAULT_CALL_TIMEOUT 2-minute
+   * deadline} per exchange (blob transfers exempt), {@link RetrySettings#defaults()}, the system
+   * clock, a blocking sleeper, 64 concurrent requests per client.
    *
    * @return the default settings
    */
@@ -156,7 +163,13 @@ public final class HttpSettings {
   }
 
   /**
-   * @param timeout the longest a single HTTP exchange may take in total; zero means none
+   * Sets the deadline of one HTTP exchange, from sending the request to reading the end of the
+   * response: a server that trickles bytes slowly enough to defeat the read timeout is cut off
+   * here. Each retry attempt gets its own deadline. Blob transfers (layer uploads and downloads)
+   * are exempt, since their duration depends on their size.
+   *
+   * @param timeout the longest a single HTTP exchange may take in total; zero means none (not
+   *     recommended: a slow server can then hold a call for ever)
    * @return a modified copy
    */
   public HttpSettings withCallTimeout(Duration timeout) {
@@ -237,7 +250,7 @@ public final class HttpSettings {
   }
 
   /**
-   * @return the overall timeout of one HTTP exchange (zero: none)
+   * @return the overall timeout of one HTTP exchange, blob transfers exempt (zero: none)
    */
   public Duration callTimeout() {
     return callTimeout;

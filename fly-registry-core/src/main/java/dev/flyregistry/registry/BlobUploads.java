@@ -837,7 +837,7 @@ final class BlobUploads {
 
   private static RegistryUnsupportedException unsupported(
       Failures.Context ctx, String op, int code, ErrorBody body) {
-    String d = body.describe();
+    String d = ctx.scrub(body.describe());
     return new RegistryUnsupportedException(
         op
             + ": "
@@ -847,7 +847,7 @@ final class BlobUploads {
             + (d.isEmpty() ? "" : " (" + d + ")")
             + ": the registry does not allow deleting manifests",
         code,
-        Failures.errors(body),
+        Failures.errors(ctx, body),
         ctx.registry(),
         ctx.repository());
   }

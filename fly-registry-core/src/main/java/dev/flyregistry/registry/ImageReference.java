@@ -151,11 +151,24 @@ public final class ImageReference {
     int slash = rest.indexOf('/');
     if (slash >= 0) {
       String first = rest.substring(0, slash);
-      if (first.contains(".")
-          || first.contains(":")
-          || first.equals("localhost")
-          || first.startsWith("[")
-          || !first.equals(first.toLowerCase(Locale.ROOT))) {
+      String lower = first.toLowerCase(Locale.ROOT);
+      boolean host =
+          lower.contains(".")
+              || lower.contains(":")
+              || lower.equals("localhost")
+              || lower.startsWith("[");
+      if (!host && !first.equals(lower)) {
+        // Docker reads such a component as a host only because of its capitals; the host would
+        // print in lower case and read back as a Docker Hub repository, a different image.
+        throw new InvalidReferenceException(
+            input,
+            0,
+            "\""
+                + first
+                + "\" is not a registry host (no '.', ':' or localhost) and repository names must"
+                + " be lower case; give the host with its domain or port");
+      }
+      if (host) {
         domain = first;
         path = rest.substring(slash + 1);
         validateDomain(input, domain, 0);

@@ -488,7 +488,7 @@ public final class RegistryClient implements AutoCloseable {
     int code = response.code();
     if (code == 404 || code == 405 || code == 501) {
       ErrorBody body = ErrorBody.read(response.body());
-      String d = body.describe();
+      String d = ctx.scrub(body.describe());
       throw new TagListingUnsupportedException(
           op
               + ": "
@@ -502,7 +502,7 @@ public final class RegistryClient implements AutoCloseable {
                   ? "; Fly's registry documents none: list the images of past releases instead)"
                   : ")"),
           code,
-          Failures.errors(body),
+          Failures.errors(ctx, body),
           ctx.registry(),
           ctx.repository(),
           null);

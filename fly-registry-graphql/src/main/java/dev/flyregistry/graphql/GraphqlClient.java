@@ -20,8 +20,9 @@ import okhttp3.HttpUrl;
  *
  * <p>Requests are {@code POST}s of {@code {"query", "variables"[, "operationName"]}} with {@code
  * Authorization} from {@link FlyToken#apiAuthorization()} ({@code FlyV1} for macaroons, else {@code
- * Bearer}). Queries are retried on HTTP 502, 503 and I/O errors per the {@link HttpSettings}' retry
- * policy; a document holding a mutation is never repeated once its request was sent.
+ * Bearer}). Queries are retried on HTTP 429 (honouring {@code Retry-After}), 502, 503 and I/O
+ * errors per the {@link HttpSettings}' retry policy; a document holding a mutation is never
+ * repeated once its request was sent.
  *
  * <p>Errors: {@link GraphqlException} for {@code errors[]} (every entry, plus partial data), {@link
  * AppNotFoundException} for an unknown app, {@link GraphqlAuthException} for a refused token,
@@ -218,8 +219,8 @@ public final class GraphqlClient implements AutoCloseable {
     }
 
     /**
-     * HTTP settings (timeouts, retries, user agent, concurrency, own OkHttp client). Only 502 and
-     * 503 are retried as statuses, whatever {@link dev.flyregistry.http.RetrySettings} lists.
+     * HTTP settings (timeouts, retries, user agent, concurrency, own OkHttp client). Only 429, 502
+     * and 503 are retried as statuses, whatever {@link dev.flyregistry.http.RetrySettings} lists.
      *
      * @param value the settings
      * @return this builder

@@ -181,6 +181,9 @@ public final class DockerConfigFile {
       throw malformed("not valid JSON" + where, e);
     } catch (IOException e) {
       throw new DockerConfigException(file, "cannot read " + display + ": " + e, e);
+    } catch (NumberFormatException e) {
+      // exact decimals: a number such as 1e999999999999 is refused by BigDecimal, not by the parser
+      throw malformed("a number cannot be read exactly", null);
     }
     if (node == null || !node.isObject()) {
       throw malformed("the top level is not a JSON object", null);

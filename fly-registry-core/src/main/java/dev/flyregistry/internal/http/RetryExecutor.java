@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLHandshakeException;
+import okhttp3.Call;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
@@ -41,6 +42,16 @@ public final class RetryExecutor {
      * out.
      */
     NOT_AFTER_SEND
+  }
+
+  /**
+   * Tag of a request that streams a blob (a layer upload or download): the settings' overall call
+   * timeout does not apply to it, since its duration depends on its size; connect, read and write
+   * timeouts still do. Set with {@code requestBuilder.tag(Streaming.class, Streaming.BLOB)}.
+   */
+  public enum Streaming {
+    /** A blob transfer. */
+    BLOB
   }
 
   /**
@@ -92,7 +103,11 @@ public final class RetryExecutor {
       Request req = request.get();
       Response response;
       try {
-        response = client.newCall(req).execute();
+        Call call = client.newCall(req);
+        if (req.tag(Streaming.class) != null) {
+          call.timeout().clearTimeout();
+        }
+        response = call.execute();
       } catch (IOException e) {
         if (!canRetry(e, mode, attempt)) {
           throw e;

@@ -28,6 +28,8 @@ import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.ResponseBody;
+import okio.Buffer;
+import okio.BufferedSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,6 +50,10 @@ public final class MachinesHttp implements AutoCloseable {
 
   private static final MediaType JSON = MediaType.get("application/json");
   private static final int MAX_ERROR_TEXT = 300;
+  private static final int MAX_STATUS_TEXT = 100;
+
+  /** The largest answer body read. */
+  static final long MAX_ANSWER_BYTES = 16L * 1024 * 1024;
 
   /** One exchange: what to send and how it may be retried. */
   public record Call(
@@ -169,11 +175,10 @@ public final class MachinesHttp implements AutoCloseable {
                 call.mode(),
                 response -> {
                   retryAfterHolder[0] = response.header("Retry-After");
-                  ResponseBody rb = response.body();
                   return new Answer(
                       response.code(),
-                      rb == null ? new byte[0] : rb.bytes(),
-                      response.header(REQUEST_ID_HEADER));
+                      readBounded(call, response.code(), response.body()),
+                      requestId(response.header(REQUEST_ID_HEADER)));
                 });
         retryAfter = retryAfterHolder[0];
       } catch (IOException e) {
@@ -211,6 +216,35 @@ public final class MachinesHttp implements AutoCloseable {
       }
       throw error(call, raw);
     }
+  }
+
+  /**
+   * Reads a body of at most {@link #MAX_ANSWER_BYTES}; a larger one is refused rather than held in
+   * memory (no answer of this API comes near it).
+   */
+  private static byte[] readBounded(Call call, int code, ResponseBody rb) throws IOException {
+    if (rb == null) {
+      return new byte[0];
+    }
+    BufferedSource source = rb.source();
+    Buffer buffer = new Buffer();
+    while (source.read(buffer, 8192) != -1) {
+      if (buffer.size() > MAX_ANSWER_BYTES) {
+        throw new MachinesApiException(
+            where(call)
+                + ": HTTP "
+                + code
+                + " with a body larger than "
+                + MAX_ANSWER_BYTES
+                + " bytes, refused",
+            code,
+            null,
+            null,
+            null,
+            null);
+      }
+    }
+    return buffer.readByteArray();
   }
 
   private Request request(Call call, byte[] body) {
@@ -301,16 +335,16 @@ public final class MachinesHttp implements AutoCloseable {
       error = new String(raw.body(), StandardCharsets.UTF_8);
     }
     if (error != null) {
-      error = scrub(error).replaceAll("\\s+", " ").trim();
-      if (error.length() > MAX_ERROR_TEXT) {
-        error = error.substring(0, MAX_ERROR_TEXT) + "...";
-      }
+      error = printable(scrub(error), MAX_ERROR_TEXT);
       if (error.isEmpty()) {
         error = null;
       }
     }
     if (status != null) {
-      status = scrub(status);
+      status = printable(scrub(status), MAX_STATUS_TEXT);
+      if (status.isEmpty()) {
+        status = null;
+      }
     }
     StringBuilder m = new StringBuilder(where(call)).append(": HTTP ").append(raw.code());
     if (status != null) {
@@ -320,11 +354,43 @@ public final class MachinesHttp implements AutoCloseable {
       m.append(": ").append(error);
     }
     if (raw.requestId() != null) {
-      m.append(" [fly-request-id ").append(scrub(raw.requestId())).append(']');
+      m.append(" [fly-request-id ").append(raw.requestId()).append(']');
     }
     MachinesApiException e =
         new MachinesApiException(m.toString(), raw.code(), status, error, raw.requestId(), null);
     return raw.code() == 404 ? new MachinesNotFoundException(e) : e;
+  }
+
+  /**
+   * Server text made safe for a one-line message: white space collapsed, control and bidirectional
+   * formatting characters replaced by {@code ?}, bounded.
+   */
+  static String printable(String text, int max) {
+    StringBuilder b = new StringBuilder(Math.min(text.length(), max + 3));
+    boolean space = false;
+    for (int i = 0; i < text.length() && b.length() < max; i++) {
+      char c = text.charAt(i);
+      if (Character.isWhitespace(c)) {
+        space = b.length() > 0;
+        continue;
+      }
+      if (space) {
+        b.append(' ');
+        space = false;
+      }
+      int type = Character.getType(c);
+      b.append(Character.isISOControl(c) || type == Character.FORMAT ? '?' : c);
+    }
+    if (b.length() >= max) {
+      b.setLength(max);
+      b.append("...");
+    }
+    return b.toString();
+  }
+
+  /** The request id as it may be shown: without the token, printable, bounded; null if absent. */
+  private String requestId(String header) {
+    return header == null ? null : printable(scrub(header), MAX_STATUS_TEXT);
   }
 
   /** Removes every part of the token from a text that goes into a message. */

@@ -29,10 +29,42 @@ public final class Failures {
    * @param repository the repository, or null
    * @param credentialSource "credentials from X" or "no credentials"
    */
-  public record Context(String registry, String repository, String credentialSource) {
+  public record Context(
+      String registry, String repository, String credentialSource, List<String> secrets) {
+    /** Copies; secrets shorter than 4 characters are not looked for. */
+    public Context {
+      secrets =
+          secrets.stream()
+              .filter(x -> x != null && x.length() >= 4)
+              .sorted(java.util.Comparator.comparingInt(String::length).reversed())
+              .toList();
+    }
+
+    /** A context without secrets to scrub. */
+    public Context(String registry, String repository, String credentialSource) {
+      this(registry, repository, credentialSource, List.of());
+    }
+
     /** {@code registry/repository} or just the registry. */
     public String where() {
       return repository == null ? registry : registry + "/" + repository;
+    }
+
+    /** Server text with every credential of this context replaced by {@code REDACTED}. */
+    public String scrub(String text) {
+      if (text == null) {
+        return null;
+      }
+      String out = text;
+      for (String x : secrets) {
+        out = out.replace(x, "REDACTED");
+      }
+      return out;
+    }
+
+    @Override
+    public String toString() {
+      return "Context[" + where() + ", " + credentialSource + "]";
     }
   }
 
@@ -46,8 +78,22 @@ public final class Failures {
         .toList();
   }
 
-  private static String suffix(ErrorBody body) {
-    String d = body.describe();
+  /** As {@link #errors(ErrorBody)}, with the context's credentials scrubbed from server text. */
+  public static List<RegistryError> errors(Context ctx, ErrorBody body) {
+    return body.errors().stream()
+        .map(
+            e ->
+                new RegistryError(
+                    RegistryErrorCode.of(e.code()),
+                    ctx.scrub(e.code()),
+                    ctx.scrub(e.message()),
+                    e.detailJson().map(ctx::scrub)))
+        .toList();
+  }
+
+  /** " (what the server said)", scrubbed of the context's credentials, or "". */
+  public static String suffix(Context ctx, ErrorBody body) {
+    String d = ctx.scrub(body.describe());
     return d.isEmpty() ? "" : " (" + d + ")";
   }
 
@@ -75,8 +121,8 @@ public final class Failures {
             + ctx.registry()
             + " with "
             + ctx.credentialSource()
-            + suffix(body);
-    List<RegistryError> errors = errors(body);
+            + suffix(ctx, body);
+    List<RegistryError> errors = errors(ctx, body);
     if (code == 401) {
       return new RegistryAuthenticationException(
           message, code, errors, ctx.registry(), ctx.repository(), null);
@@ -130,8 +176,8 @@ public final class Failures {
             + code
             + " with "
             + ctx.credentialSource()
-            + suffix(body);
-    List<RegistryError> errors = errors(body);
+            + suffix(ctx, body);
+    List<RegistryError> errors = errors(ctx, body);
     if (code == 401) {
       return new RegistryAuthenticationException(
           message, code, errors, ctx.registry(), ctx.repository(), null);
@@ -193,9 +239,9 @@ public final class Failures {
             + ctx.credentialSource()
             + ": "
             + why
-            + suffix(body),
+            + suffix(ctx, body),
         401,
-        errors(body),
+        errors(ctx, body),
         ctx.registry(),
         ctx.repository(),
         null);

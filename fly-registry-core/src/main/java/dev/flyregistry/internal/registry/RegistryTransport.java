@@ -126,10 +126,28 @@ public final class RegistryTransport implements AutoCloseable {
 
   /** The message context of a request to a registry and repository. */
   public Failures.Context context(String registry, String repository) {
+    Optional<RegistryCredential> c = credential(registry);
+    List<String> secrets = new java.util.ArrayList<>();
+    c.ifPresent(
+        cred -> {
+          cred.password().ifPresent(secrets::add);
+          // a Fly registry password is macaroons joined by commas: each may be echoed alone
+          cred.password().ifPresent(p -> secrets.addAll(List.of(p.split(","))));
+          cred.identityToken().ifPresent(secrets::add);
+          cred.password()
+              .ifPresent(
+                  p -> {
+                    String basic =
+                        okhttp3.Credentials.basic(
+                            cred.username(), p, java.nio.charset.StandardCharsets.UTF_8);
+                    secrets.add(basic.substring("Basic ".length()));
+                  });
+        });
     return new Failures.Context(
         registry,
         repository,
-        credential(registry).map(c -> "credentials from " + c.source()).orElse("no credentials"));
+        c.map(x -> "credentials from " + x.source()).orElse("no credentials"),
+        secrets);
   }
 
   /**
@@ -177,6 +195,9 @@ public final class RegistryTransport implements AutoCloseable {
                           registry, base, plain.url(), st, sc, force.getAndSet(false), ctx);
                   if (auth != null) {
                     b.header("Authorization", auth);
+                  }
+                  if (isBlobTransfer(plain)) {
+                    b.tag(RetryExecutor.Streaming.class, RetryExecutor.Streaming.BLOB);
                   }
                   return b.build();
                 },
@@ -257,6 +278,38 @@ public final class RegistryTransport implements AutoCloseable {
     }
   }
 
+  /**
+   * A blob download or upload, exempt from the overall call deadline since its duration depends on
+   * the blob's size: a {@code GET} under {@code /blobs/}, any {@code PATCH} (upload chunks), and a
+   * {@code PUT} under {@code /blobs/} or to an upload location (registries choose its path) with a
+   * body over 1 MiB or of unknown length. Manifests and everything else keep the deadline.
+   */
+  static boolean isBlobTransfer(Request request) {
+    String method = request.method();
+    boolean blobPath = request.url().pathSegments().contains("blobs");
+    switch (method) {
+      case "GET":
+        return blobPath;
+      case "PATCH":
+        return true;
+      case "PUT":
+        if (blobPath) {
+          return true;
+        }
+        if (request.url().pathSegments().contains("manifests")) {
+          return false;
+        }
+        try {
+          long n = request.body() == null ? 0 : request.body().contentLength();
+          return n < 0 || n > 1024 * 1024;
+        } catch (IOException e) {
+          return true;
+        }
+      default:
+        return false;
+    }
+  }
+
   private record Outcome<T>(
       T value, boolean unauthorized, List<Challenge> challenges, ErrorBody body) {}
 
@@ -292,7 +345,7 @@ public final class RegistryTransport implements AutoCloseable {
         Scope.normalize(missing).stream()
             .map(Scope::toString)
             .collect(java.util.stream.Collectors.joining(" "));
-    String d = body.describe();
+    String d = ctx.scrub(body.describe());
     return new InsufficientScopeException(
         operation
             + ": "
@@ -309,7 +362,7 @@ public final class RegistryTransport implements AutoCloseable {
             + (d.isEmpty() ? "" : " (" + d + ")"),
         scopes,
         status,
-        Failures.errors(body),
+        Failures.errors(ctx, body),
         ctx.registry(),
         ctx.repository());
   }

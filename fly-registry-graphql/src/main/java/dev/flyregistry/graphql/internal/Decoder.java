@@ -24,13 +24,16 @@ final class Decoder {
   private static final int SHOWN_VALUE_CHARS = 80;
 
   private final String context;
+  private final Scrubber scrubber;
 
   /**
    * @param context what the response answered, for messages ({@code "GraphQL query (releases of app
    *     'x') to https://..."})
+   * @param scrubber removes the token from values quoted in messages
    */
-  Decoder(String context) {
+  Decoder(String context, Scrubber scrubber) {
     this.context = context;
+    this.scrubber = scrubber;
   }
 
   GraphqlProtocolException wrong(String path, String expected, JsonNode actual) {
@@ -38,7 +41,7 @@ final class Decoder {
     if (actual == null || actual.isMissingNode()) {
       shown = "missing";
     } else {
-      String text = actual.toString();
+      String text = scrubber.scrub(actual.toString());
       shown =
           actual.getNodeType().toString().toLowerCase(Locale.ROOT)
               + " "

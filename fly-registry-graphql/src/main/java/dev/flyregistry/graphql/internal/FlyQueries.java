@@ -126,7 +126,9 @@ public final class FlyQueries {
   }
 
   private Decoder decoder(String label) {
-    return new Decoder("GraphQL query (" + label + ") to " + transport.endpointForMessages());
+    return new Decoder(
+        "GraphQL query (" + label + ") to " + transport.endpointForMessages(),
+        transport.scrubber());
   }
 
   /**

@@ -37,14 +37,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Sends GraphQL documents to one endpoint and turns the answer into a {@code data} tree or a typed
- * exception. Queries are retried on 502, 503 and I/O errors; documents that may mutate are never
- * repeated once their request was sent. Thread-safe.
+ * exception. Queries are retried on 429 (honouring {@code Retry-After}), 502, 503 and I/O errors;
+ * documents that may mutate are never repeated once their request was sent. Thread-safe.
  */
 public final class GraphqlTransport implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(GraphqlTransport.class);
 
   /** Statuses retried for queries. */
-  public static final Set<Integer> RETRYABLE_STATUSES = Set.of(502, 503);
+  public static final Set<Integer> RETRYABLE_STATUSES = Set.of(429, 502, 503);
 
   /** How much of an error body a transport exception keeps. */
   public static final int ERROR_BODY_BYTES = 2048;
@@ -73,7 +73,7 @@ public final class GraphqlTransport implements AutoCloseable {
   /**
    * @param endpoint the GraphQL URL
    * @param token the token sent in {@code Authorization}
-   * @param http HTTP settings; their retry statuses are narrowed to 502 and 503
+   * @param http HTTP settings; their retry statuses are narrowed to 429, 502 and 503
    * @param maxResponseBytes the largest response body accepted
    */
   public GraphqlTransport(
@@ -152,7 +152,9 @@ public final class GraphqlTransport implements AutoCloseable {
               mode,
               response -> read(response, what));
     } catch (InterruptedIOException e) {
-      if (!(e instanceof java.net.SocketTimeoutException)) {
+      // A deadline (call timeout: "timeout"; read timeout: SocketTimeoutException) is not an
+      // interruption of the caller's thread; only restore the flag when the thread was interrupted.
+      if ("interrupted".equals(e.getMessage())) {
         Thread.currentThread().interrupt();
       }
       throw new GraphqlTransportException(what + " failed: " + scrubber.scrub(e.toString()), e);
@@ -186,8 +188,14 @@ public final class GraphqlTransport implements AutoCloseable {
           errors.isEmpty()
               ? (text.isBlank() ? "" : ": " + oneLine(text))
               : ": " + errors.get(0).describe();
+      String retryAfter = response.header("Retry-After");
+      String hint =
+          status == 429
+              ? "; rate limited by the server"
+                  + (retryAfter == null ? "" : " (Retry-After: " + oneLine(retryAfter) + ")")
+              : "";
       throw new GraphqlTransportException(
-          what + " failed with HTTP " + status + detail, status, text, errors);
+          what + " failed with HTTP " + status + detail + hint, status, text, errors);
     }
     byte[] bytes = readAtMost(rb.source(), maxResponseBytes + 1);
     if (bytes.length > maxResponseBytes) {
@@ -288,8 +296,8 @@ public final class GraphqlTransport implements AutoCloseable {
       throw new GraphqlException(
           ErrorMessages.describe(what, errors),
           errors,
-          dataObject == null ? null : JsonValues.toJavaMap(dataObject),
-          dataObject == null ? null : JsonValues.write(dataObject));
+          dataObject == null ? null : scrubbedMap(dataObject),
+          dataObject == null ? null : scrubber.scrub(JsonValues.write(dataObject)));
     }
     if (dataObject == null) {
       throw new GraphqlProtocolException(
@@ -299,6 +307,16 @@ public final class GraphqlTransport implements AutoCloseable {
     Map<String, Object> extensions =
         ext != null && ext.isObject() ? JsonValues.toJavaMap(ext) : Map.of();
     return new Result(dataObject, extensions);
+  }
+
+  @SuppressWarnings("unchecked")
+  private Map<String, Object> scrubbedMap(ObjectNode node) {
+    return (Map<String, Object>) scrubber.scrubDeep(JsonValues.toJavaMap(node));
+  }
+
+  /** What removes the token from text that goes into messages. */
+  public Scrubber scrubber() {
+    return scrubber;
   }
 
   private List<GraphqlError> parseErrors(JsonNode array, String path) {
@@ -323,7 +341,7 @@ public final class GraphqlTransport implements AutoCloseable {
           if (s.isIntegralNumber() && s.canConvertToInt()) {
             segments.add(s.intValue());
           } else {
-            segments.add(s.asText());
+            segments.add(scrubber.scrub(s.asText()));
           }
         }
       }
@@ -338,8 +356,11 @@ public final class GraphqlTransport implements AutoCloseable {
         }
       }
       JsonNode ext = e.get("extensions");
+      @SuppressWarnings("unchecked")
       Map<String, Object> extensions =
-          ext != null && ext.isObject() ? JsonValues.toJavaMap(ext) : Map.of();
+          ext != null && ext.isObject()
+              ? (Map<String, Object>) scrubber.scrubDeep(JsonValues.toJavaMap(ext))
+              : Map.of();
       out.add(new GraphqlError(scrubber.scrub(message), segments, locations, extensions));
     }
     return out;

@@ -31,6 +31,31 @@ public final class Scrubber {
    * @return the text with every token part replaced by {@code REDACTED}
    */
   public String scrub(String text) {
+    return scrubText(text);
+  }
+
+  /**
+   * @param value a decoded JSON value (maps, lists, strings, numbers, booleans, null)
+   * @return the same structure with every string (and map key) scrubbed
+   */
+  public Object scrubDeep(Object value) {
+    if (value instanceof String str) {
+      return scrubText(str);
+    }
+    if (value instanceof java.util.Map<?, ?> map) {
+      java.util.Map<String, Object> out = new java.util.LinkedHashMap<>();
+      map.forEach((k, v) -> out.put(scrubText(String.valueOf(k)), scrubDeep(v)));
+      return java.util.Collections.unmodifiableMap(out);
+    }
+    if (value instanceof java.util.List<?> list) {
+      List<Object> out = new ArrayList<>(list.size());
+      list.forEach(v -> out.add(scrubDeep(v)));
+      return java.util.Collections.unmodifiableList(out);
+    }
+    return value;
+  }
+
+  private String scrubText(String text) {
     if (text == null) {
       return null;
     }

@@ -1,0 +1,265 @@
+package dev.flyregistry.machines;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import dev.flyregistry.auth.FlyToken;
+import dev.flyregistry.http.HttpSettings;
+import dev.flyregistry.http.RetrySettings;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.SocketEffect;
+import okio.Buffer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Network faults against the Machines API client: reads end in success within the retry budget or a
+ * {@link MachinesApiException}; mutations are never repeated once sent (except a 429, which was
+ * refused, not applied). The {@code @Timeout} is a hang guard.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class MachinesFaultsTest {
+  private static final String APP = "{\"id\":\"a1\",\"name\":\"my-app\",\"status\":\"deployed\"}";
+
+  private final MockWebServer server = new MockWebServer();
+  private final List<Duration> sleeps = new CopyOnWriteArrayList<>();
+  private final HttpSettings http =
+      HttpSettings.defaults()
+          .withSleeper(sleeps::add)
+          .withReadTimeout(Duration.ofMillis(400))
+          .withCallTimeout(Duration.ofSeconds(2));
+  private MachinesClient client;
+
+  @BeforeEach
+  void start() throws Exception {
+    server.start(InetAddress.getByName("127.0.0.1"), 0);
+    client = client(http);
+  }
+
+  private MachinesClient client(HttpSettings settings) {
+    return MachinesClient.builder()
+        .token(FlyToken.parse("fo1_faults-token-value"))
+        .endpoint(server.url("/v1").toString())
+        .releasesEndpoint(server.url("/api/v1").toString())
+        .http(settings)
+        .rateLimit(RateLimit.none())
+        .imageChecker(ImageChecker.NONE)
+        .build();
+  }
+
+  @AfterEach
+  void stop() {
+    client.close();
+    server.close();
+  }
+
+  private static MockResponse.Builder app() {
+    return new MockResponse.Builder()
+        .code(200)
+        .addHeader("Content-Type", "application/json")
+        .body(APP);
+  }
+
+  private void enqueue(int times, MockResponse.Builder b) {
+    for (int i = 0; i < times; i++) {
+      server.enqueue(b.build());
+    }
+  }
+
+  @Test
+  void connectionRefusedIsAMachinesApiException() throws Exception {
+    int port;
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+      port = s.getLocalPort();
+    }
+    MachinesClient dead =
+        MachinesClient.builder()
+            .token(FlyToken.parse("fo1_faults-token-value"))
+            .endpoint("http://127.0.0.1:" + port + "/v1")
+            .http(http)
+            .rateLimit(RateLimit.none())
+            .build();
+    try (dead) {
+      Throwable t = catchThrowable(() -> dead.apps().get("my-app"));
+      assertThat(t).isInstanceOf(MachinesApiException.class);
+      assertThat(t.getMessage()).contains("GET").contains("127.0.0.1:" + port).contains("/apps/");
+      assertThat(((MachinesApiException) t).httpStatus()).isZero();
+      assertThat(sleeps).hasSize(RetrySettings.defaults().maxAttempts() - 1);
+    }
+  }
+
+  @Test
+  void resetsBeforeTheResponseAreRetriedForReads() {
+    server.enqueue(app().onResponseStart(SocketEffect.ShutdownConnection.INSTANCE).build());
+    server.enqueue(app().build());
+
+    assertThat(client.apps().get("my-app")).map(App::name).contains("my-app");
+  }
+
+  @Test
+  void resetsMidBodyAndTruncatedBodiesAreRetriedForReads() {
+    server.enqueue(app().onResponseBody(SocketEffect.ShutdownConnection.INSTANCE).build());
+    server.enqueue(
+        app()
+            .setHeader("Content-Length", APP.length() + 50)
+            .onResponseEnd(SocketEffect.ShutdownConnection.INSTANCE)
+            .build());
+    server.enqueue(app().build());
+
+    assertThat(client.apps().get("my-app")).isPresent();
+    assertThat(server.getRequestCount()).isEqualTo(3);
+  }
+
+  @Test
+  void endlessTruncationEndsInAMachinesApiException() {
+    enqueue(
+        10,
+        app()
+            .setHeader("Content-Length", APP.length() + 50)
+            .onResponseEnd(SocketEffect.ShutdownConnection.INSTANCE));
+
+    Throwable t = catchThrowable(() -> client.apps().get("my-app"));
+    assertThat(t).isInstanceOf(MachinesApiException.class);
+    assertThat(t.getMessage()).contains("GET").contains("/v1/apps/my-app");
+  }
+
+  @Test
+  void aMutationIsNotRepeatedAfterAResetOnceSent() {
+    server.enqueue(
+        new MockResponse.Builder()
+            .code(201)
+            .body(APP)
+            .onResponseStart(SocketEffect.ShutdownConnection.INSTANCE)
+            .build());
+    server.enqueue(app().build());
+
+    Throwable t = catchThrowable(() -> client.apps().create("my-app", "personal"));
+    assertThat(t).isInstanceOf(MachinesApiException.class);
+    assertThat(server.getRequestCount()).isEqualTo(1);
+  }
+
+  @Test
+  void aReadTimeoutEndsTyped() {
+    enqueue(10, app().headersDelay(2, TimeUnit.SECONDS));
+    try (MachinesClient c = client(http.withRetry(RetrySettings.defaults().withMaxAttempts(2)))) {
+      Throwable t = catchThrowable(() -> c.apps().get("my-app"));
+      assertThat(t).isInstanceOf(MachinesApiException.class);
+      assertThat(t.getMessage()).contains("timeout");
+    }
+  }
+
+  @Test
+  void aSlowTrickleIsCutByTheCallDeadline() {
+    enqueue(
+        3,
+        new MockResponse.Builder()
+            .code(200)
+            .body(APP + " ".repeat(4096))
+            .throttleBody(16, 50, TimeUnit.MILLISECONDS));
+    try (MachinesClient c = client(http.withRetry(RetrySettings.defaults().withMaxAttempts(2)))) {
+      Throwable t = catchThrowable(() -> c.apps().get("my-app"));
+      assertThat(t).isInstanceOf(MachinesApiException.class);
+      assertThat(t.getMessage()).contains("timeout");
+      assertThat(Thread.currentThread().isInterrupted()).isFalse();
+      assertThat(server.getRequestCount()).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void a429StormOnAReadHonoursRetryAfterThenIsTyped() {
+    enqueue(
+        10,
+        new MockResponse.Builder()
+            .code(429)
+            .addHeader("Retry-After", "5")
+            .body("{\"error\":\"rate limited\"}"));
+
+    Throwable t = catchThrowable(() -> client.apps().get("my-app"));
+    assertThat(t).isInstanceOf(MachinesApiException.class);
+    assertThat(((MachinesApiException) t).httpStatus()).isEqualTo(429);
+    assertThat(t.getMessage()).contains("429").contains("rate limited");
+    assertThat(sleeps).containsOnly(Duration.ofSeconds(5)).hasSize(3);
+  }
+
+  @Test
+  void a429StormOnAMutationHonoursRetryAfterThenIsTyped() {
+    enqueue(
+        10,
+        new MockResponse.Builder()
+            .code(429)
+            .addHeader("Retry-After", "4")
+            .body("{\"error\":\"rate limited\"}"));
+
+    Throwable t = catchThrowable(() -> client.apps().create("my-app", "personal"));
+    assertThat(t).isInstanceOf(MachinesApiException.class);
+    assertThat(((MachinesApiException) t).httpStatus()).isEqualTo(429);
+    assertThat(sleeps).containsOnly(Duration.ofSeconds(4));
+    assertThat(server.getRequestCount()).isEqualTo(RetrySettings.defaults().maxAttempts());
+  }
+
+  @Test
+  void a429BurstOnAMutationSucceedsWithinTheBudget() {
+    server.enqueue(new MockResponse.Builder().code(429).addHeader("Retry-After", "1").build());
+    server.enqueue(new MockResponse.Builder().code(201).body(APP).build());
+
+    assertThat(client.apps().create("my-app", "personal").name()).isEqualTo("my-app");
+    assertThat(sleeps).containsExactly(Duration.ofSeconds(1));
+  }
+
+  @Test
+  void a5xxBurstOnAReadSucceeds() {
+    server.enqueue(new MockResponse.Builder().code(502).body("<html>bad gateway</html>").build());
+    server.enqueue(new MockResponse.Builder().code(503).build());
+    server.enqueue(new MockResponse.Builder().code(500).build());
+    server.enqueue(app().build());
+
+    assertThat(client.apps().get("my-app")).isPresent();
+    assertThat(sleeps).hasSize(3);
+  }
+
+  @Test
+  void endless5xxOnAReadIsTypedWithABoundedMessage() {
+    enqueue(10, new MockResponse.Builder().code(503).body("<html>" + "y".repeat(100_000)));
+
+    Throwable t = catchThrowable(() -> client.apps().get("my-app"));
+    assertThat(t).isInstanceOf(MachinesApiException.class);
+    assertThat(((MachinesApiException) t).httpStatus()).isEqualTo(503);
+    assertThat(t.getMessage()).hasSizeLessThan(1000);
+  }
+
+  @Test
+  void aHugeAnswerIsRefusedInsteadOfFillingTheHeap() {
+    Buffer huge = new Buffer();
+    huge.writeUtf8("{\"id\":\"a1\",\"name\":\"my-app\",\"pad\":\"");
+    byte[] chunk = new byte[1024 * 1024];
+    java.util.Arrays.fill(chunk, (byte) 'z');
+    for (int i = 0; i < 40; i++) {
+      huge.write(chunk);
+    }
+    huge.writeUtf8("\"}");
+    server.enqueue(new MockResponse.Builder().code(200).body(huge).build());
+
+    Throwable t = catchThrowable(() -> client.apps().get("my-app"));
+    assertThat(t).isInstanceOf(MachinesApiException.class);
+    assertThat(t.getMessage()).contains("larger than");
+  }
+
+  @Test
+  void garbageSuccessBodiesAreTyped() {
+    for (String body :
+        List.of("", "<html>", "[]", "null", "{\"name\":", "\"str\"", "{\"name\":[1]}")) {
+      server.enqueue(new MockResponse.Builder().code(200).body(body).build());
+      Throwable t = catchThrowable(() -> client.apps().get("my-app"));
+      assertThat(t).as(body).isInstanceOf(MachinesApiException.class);
+    }
+  }
+}
