@@ -6,6 +6,7 @@ import dev.flyregistry.FlyException;
 import dev.flyregistry.auth.FlyToken;
 import dev.flyregistry.http.HttpSettings;
 import dev.flyregistry.http.RetrySettings;
+import dev.flyregistry.testing.JsonMutator;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicReference;
