@@ -7,7 +7,9 @@
 #
 # Other options: --no-build (use the jars of a previous build), --no-install, --out FILE,
 # and any option of dev.flyregistry.benchmarks.BenchMain (--rounds N, --refs N, --skopeo-sample N,
-# --warmup N, --warmup-passes N, --push-mib 64,512, --skip exists,push,copy,graphql,cold, --flyreg 'COMMAND', --banner TEXT).
+# --warmup N, --warmup-passes N, --push-mib 64,512, --skip exists,push,copy,graphql,cold,hey,skopeo,noauth,token,
+# --sdk-concurrency 1,4,16,64, --jib-concurrency 1,4,16, --flyreg COMMAND, --banner TEXT). Skipping parts leaves
+# targets without figures; use it to iterate, not to publish.
 # Environment: MAVEN_ARGS_EXTRA adds arguments to the Maven runs (for example -o); BENCH_WORKER_JVM_ARGS adds
 # flags to every worker JVM (for example -XX:StartFlightRecording=filename=/tmp/w-{id}.jfr to profile a client; {id} is the worker number and task).
 #
@@ -29,7 +31,7 @@ while [ $# -gt 0 ]; do
     --no-build) BUILD=false ;;
     --no-install) INSTALL=false ;;
     --out) OUT=$(cd "$CALLER_DIR" && realpath -m "$2"); shift ;;
-    -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) ARGS+=("$1") ;;
   esac
   shift

@@ -122,15 +122,22 @@ public final class BenchMain {
         log("round " + round + " of " + options.rounds());
         List<Runnable> tasks = new ArrayList<>();
         for (Target t : options.runs("exists") ? targets : List.<Target>of()) {
+          if (!options.runs(t.mode().replace(" ", ""))) {
+            continue;
+          }
           int r = round;
-          tasks.add(() -> hey(r, t));
+          if (options.runs("hey")) {
+            tasks.add(() -> hey(r, t));
+          }
           for (int c : options.sdkConcurrency()) {
             tasks.add(() -> existsWorker(r, t, "exists-sdk", "SDK existsAll", c));
           }
           for (int c : options.jibConcurrency()) {
             tasks.add(() -> existsWorker(r, t, "exists-jib", "jib-core", c));
           }
-          tasks.add(() -> skopeoInspect(r, t));
+          if (options.runs("skopeo")) {
+            tasks.add(() -> skopeoInspect(r, t));
+          }
         }
         tasks.addAll(extra.tasks(round));
         // Interleave: each round starts at a different task, so no client always runs first.

@@ -58,11 +58,13 @@ record Options(
     int refs = 2000;
     int skopeo = quick ? 20 : 50;
     int warmup = quick ? 1000 : 2000;
-    int warmupPasses = quick ? 1 : 5;
+    int warmupPasses = quick ? 1 : 12;
     List<Integer> push = quick ? List.of(64) : List.of(64, 512);
     Set<String> skip = new LinkedHashSet<>();
     String flyreg = null;
     String banner = null;
+    List<Integer> sdkConcurrency = List.of(1, 4, 16, 64);
+    List<Integer> jibConcurrency = List.of(1, 4, 16);
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       switch (a) {
@@ -78,6 +80,8 @@ record Options(
         case "--skip" -> skip.addAll(Arrays.asList(value(args, ++i, a).split(",")));
         case "--flyreg" -> flyreg = value(args, ++i, a);
         case "--banner" -> banner = value(args, ++i, a);
+        case "--sdk-concurrency" -> sdkConcurrency = ints(value(args, ++i, a));
+        case "--jib-concurrency" -> jibConcurrency = ints(value(args, ++i, a));
         default -> throw new IllegalArgumentException("unknown option " + a);
       }
     }
@@ -94,8 +98,8 @@ record Options(
         work,
         refs,
         skopeo,
-        List.of(1, 4, 16, 64),
-        List.of(1, 4, 16),
+        sdkConcurrency,
+        jibConcurrency,
         quick ? List.of(16) : List.of(16, 64),
         warmup,
         warmupPasses,
@@ -117,6 +121,9 @@ record Options(
   private static List<Integer> ints(String csv) {
     List<Integer> out = new ArrayList<>();
     for (String s : csv.split(",")) {
+      if (s.isBlank()) {
+        continue;
+      }
       out.add(Integer.parseInt(s.trim()));
     }
     return List.copyOf(out);

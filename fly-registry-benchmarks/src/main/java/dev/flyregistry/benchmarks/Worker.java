@@ -228,6 +228,13 @@ public final class Worker {
   private static Map<String, Object> pushSdk(Map<String, String> p) throws Exception {
     ImageSource source = ImageSource.ociLayout(Path.of(p.get("layout")), p.get("tag"));
     ImageReference target = ImageReference.parse(p.get("target"));
+    if (p.containsKey("warmLayout")) {
+      try (RegistryClient warm = RegistryClient.builder().credentials(credentials(p)).build()) {
+        warm.push(
+            ImageSource.ociLayout(Path.of(p.get("warmLayout")), "v1"),
+            ImageReference.parse(p.get("warmTarget")));
+      }
+    }
     try (RegistryClient client = RegistryClient.builder().credentials(credentials(p)).build()) {
       resetPeaks();
       awaitGo();

@@ -43,6 +43,9 @@ public final class ImageReference {
   private final String repository;
   private final String tag;
   private final Digest digest;
+  // Computed on first use; benign races (every thread computes the same value), as String.hash.
+  private String text;
+  private int hash;
 
   private ImageReference(String registry, String repository, String tag, Digest digest) {
     this.registry = registry;
@@ -480,7 +483,12 @@ public final class ImageReference {
 
   @Override
   public int hashCode() {
-    return Objects.hash(registry, repository, tag, digest);
+    int h = hash;
+    if (h == 0) {
+      h = Objects.hash(registry, repository, tag, digest);
+      hash = h;
+    }
+    return h;
   }
 
   /**
@@ -488,6 +496,15 @@ public final class ImageReference {
    */
   @Override
   public String toString() {
+    String t = text;
+    if (t == null) {
+      t = format();
+      text = t;
+    }
+    return t;
+  }
+
+  private String format() {
     StringBuilder b = new StringBuilder(registry).append('/').append(repository);
     if (tag != null) {
       b.append(':').append(tag);

@@ -366,6 +366,30 @@ class RegistryAuthTest {
   }
 
   @Test
+  void eachRegistryKeepsItsOwnCredentialInMessagesAndRequests() {
+    // the same server under two names: credentials are configured for one name only
+    basic();
+    put("app", "v1");
+    fake.auth = FakeRegistry.Auth.BEARER;
+    tokens.policy = (user, scope) -> user == null ? Set.of() : scope.actions();
+    String other = "localhost:" + registryServer.getPort();
+    try (RegistryClient c = client(Credentials.basic(registry, "alice", PASSWORD))) {
+      assertThat(c.exists(ref("app:v1"))).isTrue();
+      assertThatThrownBy(() -> c.exists(ImageReference.parse(other + "/app:v1")))
+          .isInstanceOf(RegistryException.class)
+          .hasMessageContaining("no credentials")
+          .hasMessageNotContaining("explicit credentials");
+      // and the first name still uses its credential, for another repository too
+      put("other", "v2");
+      assertThat(c.exists(ref("other:v2"))).isTrue();
+      assertThatThrownBy(() -> c.manifest(ref("other:missing")))
+          .hasMessageContaining(registry + "/other:missing")
+          .hasMessageContaining("with credentials from explicit credentials")
+          .hasMessageNotContaining(PASSWORD);
+    }
+  }
+
+  @Test
   void twoThousandHeadsOnOneRepositoryShareExactlyOneTokenRequest() {
     fake.auth = FakeRegistry.Auth.BEARER;
     List<ImageReference> refs = new ArrayList<>();

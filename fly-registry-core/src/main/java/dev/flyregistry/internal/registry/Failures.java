@@ -34,10 +34,31 @@ public final class Failures {
     /** Copies; secrets shorter than 4 characters are not looked for. */
     public Context {
       secrets =
-          secrets.stream()
-              .filter(x -> x != null && x.length() >= 4)
-              .sorted(java.util.Comparator.comparingInt(String::length).reversed())
-              .toList();
+          prepared(secrets)
+              ? List.copyOf(secrets) // the same list when it is already an immutable copy
+              : secrets.stream()
+                  .filter(x -> x != null && x.length() >= 4)
+                  .sorted(java.util.Comparator.comparingInt(String::length).reversed())
+                  .collect(java.util.stream.Collectors.toUnmodifiableList());
+    }
+
+    /** Already filtered and sorted longest first (as the canonical constructor leaves it). */
+    private static boolean prepared(List<String> secrets) {
+      int previous = Integer.MAX_VALUE;
+      for (String x : secrets) {
+        if (x == null || x.length() < 4 || x.length() > previous) {
+          return false;
+        }
+        previous = x.length();
+      }
+      return true;
+    }
+
+    /** This context for another repository (same registry, credential and secrets). */
+    public Context withRepository(String otherRepository) {
+      return java.util.Objects.equals(otherRepository, repository)
+          ? this
+          : new Context(registry, otherRepository, credentialSource, secrets);
     }
 
     /** A context without secrets to scrub. */

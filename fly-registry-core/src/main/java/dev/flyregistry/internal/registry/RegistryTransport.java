@@ -63,7 +63,12 @@ public final class RegistryTransport implements AutoCloseable {
   private final Map<String, CompletableFuture<AuthState>> states = new ConcurrentHashMap<>();
   private final Map<String, Optional<RegistryCredential>> credentialCache =
       new ConcurrentHashMap<>();
-  private final Set<String> approvedRealms = ConcurrentHashMap.newKeySet();
+  private final Set<RealmApproval> approvedRealms = ConcurrentHashMap.newKeySet();
+  // Per registry host, computed once: every request needs them (a bulk check makes thousands).
+  private final Map<String, HttpUrl> baseUrls = new ConcurrentHashMap<>();
+  private final Map<String, Failures.Context> contexts = new ConcurrentHashMap<>();
+
+  private record RealmApproval(String registry, HttpUrl realm, boolean hasCredential) {}
 
   /**
    * @param settings HTTP settings (timeouts, retries, clock, sleeper)
@@ -111,13 +116,23 @@ public final class RegistryTransport implements AutoCloseable {
 
   /** {@code scheme://registry/v2/}. */
   public HttpUrl baseUrl(String registry) {
+    HttpUrl known = baseUrls.get(registry);
+    if (known != null) {
+      return known;
+    }
     HttpUrl url =
         HttpUrl.parse((plainHttp(registry) ? "http" : "https") + "://" + registry + "/v2/");
     if (url == null) {
       throw new IllegalArgumentException("not a registry host: " + registry);
     }
+    if (baseUrls.size() < MAX_CACHED_REGISTRIES) {
+      baseUrls.put(registry, url);
+    }
     return url;
   }
+
+  /** Bound of the per-registry caches (a client normally talks to a handful of registries). */
+  private static final int MAX_CACHED_REGISTRIES = 256;
 
   /** The credential for a registry (looked up once per client). */
   public Optional<RegistryCredential> credential(String registry) {
@@ -126,6 +141,18 @@ public final class RegistryTransport implements AutoCloseable {
 
   /** The message context of a request to a registry and repository. */
   public Failures.Context context(String registry, String repository) {
+    Failures.Context known = contexts.get(registry);
+    if (known == null) {
+      known = newContext(registry);
+      if (contexts.size() < MAX_CACHED_REGISTRIES) {
+        contexts.put(registry, known);
+      }
+    }
+    return known.withRepository(repository);
+  }
+
+  private Failures.Context newContext(String registry) {
+    String repository = null;
     Optional<RegistryCredential> c = credential(registry);
     List<String> secrets = new java.util.ArrayList<>();
     c.ifPresent(
@@ -500,7 +527,7 @@ public final class RegistryTransport implements AutoCloseable {
 
   private void checkRealm(
       String registry, HttpUrl realm, boolean hasCredential, Failures.Context ctx) {
-    String key = registry.toLowerCase(Locale.ROOT) + ' ' + realm + ' ' + hasCredential;
+    RealmApproval key = new RealmApproval(registry.toLowerCase(Locale.ROOT), realm, hasCredential);
     if (approvedRealms.contains(key)) {
       return;
     }

@@ -105,7 +105,14 @@ public record Scope(String type, String name, Set<String> actions) {
   /** Whether some scope in {@code granted} covers each scope in {@code wanted}. */
   public static boolean allCovered(Collection<Scope> granted, Collection<Scope> wanted) {
     for (Scope w : wanted) {
-      if (granted.stream().noneMatch(g -> g.covers(w))) {
+      boolean covered = false;
+      for (Scope g : granted) {
+        if (g.covers(w)) {
+          covered = true;
+          break;
+        }
+      }
+      if (!covered) {
         return false;
       }
     }
@@ -117,6 +124,11 @@ public record Scope(String type, String name, Set<String> actions) {
    * requests have equal keys.
    */
   public static Set<Scope> normalize(Collection<Scope> scopes) {
+    if (scopes.size() == 1) {
+      // one scope is its own normal form (the constructor sorts its actions); the hot path of
+      // every single-repository request
+      return Set.of(scopes.iterator().next());
+    }
     Map<String, Set<String>> byResource = new LinkedHashMap<>();
     Map<String, String[]> parts = new LinkedHashMap<>();
     for (Scope s : scopes) {

@@ -32,6 +32,34 @@ class ParsingTest {
   }
 
   @Test
+  void normalizeOfOneScopeIsThatScopeAndEqualsTheGeneralForm() {
+    Scope one = new Scope("repository", "a", Set.of("push", "pull"));
+    Set<Scope> n = Scope.normalize(List.of(one));
+    assertThat(n).containsExactly(one);
+    assertThat(n.iterator().next().toString()).isEqualTo("repository:a:pull,push");
+    // the same set as when the scope is merged with a duplicate (the general path)
+    assertThat(n).isEqualTo(Scope.normalize(List.of(one, Scope.pull("a"))));
+    assertThat(Scope.allCovered(n, List.of(Scope.pull("a")))).isTrue();
+    assertThat(Scope.allCovered(n, List.of(Scope.pull("a"), Scope.pull("b")))).isFalse();
+    assertThat(Scope.allCovered(List.of(), List.of())).isTrue();
+  }
+
+  @Test
+  void contextSortsSecretsOnceAndKeepsThemForAnotherRepository() {
+    Failures.Context ctx =
+        new Failures.Context(
+            "r.example", "a", "credentials from test", List.of("abcd", "abcdefgh", "xy"));
+    assertThat(ctx.secrets())
+        .containsExactly("abcdefgh", "abcd"); // longest first, short ones dropped
+    Failures.Context other = ctx.withRepository("b");
+    assertThat(other.repository()).isEqualTo("b");
+    assertThat(other.secrets()).isSameAs(ctx.secrets());
+    assertThat(other.scrub("token abcdefgh and abcd")).isEqualTo("token REDACTED and REDACTED");
+    assertThat(ctx.withRepository("a")).isSameAs(ctx);
+    assertThat(ctx.withRepository(null).where()).isEqualTo("r.example");
+  }
+
+  @Test
   void linkHeaderFindsNextAmongSeveralLinks() {
     assertThat(LinkHeader.find(List.of("</v2/a/tags/list?n=2&last=b>; rel=\"next\""), "next"))
         .contains("/v2/a/tags/list?n=2&last=b");
