@@ -294,6 +294,7 @@ public final class BenchMain {
 
   private void hey(int round, Target t) {
     Map<String, Double> best = new LinkedHashMap<>();
+    Map<String, Double> single = new LinkedHashMap<>();
     for (String which : List.of("present", "missing")) {
       String ref = which.equals("present") ? t.presentRef() : t.missingRef();
       int expected = which.equals("present") ? 200 : 404;
@@ -336,7 +337,15 @@ public final class BenchMain {
                 Map.of(
                     "checksPerSecond", hey.requestsPerSecond(), "cpuMicrosPerCheck", cpuMicros)));
         best.merge(which, hey.requestsPerSecond(), Math::max);
+        if (c == 1) {
+          single.put(which, hey.requestsPerSecond());
+        }
       }
+    }
+    if (single.size() == 2) {
+      // What a minimal keep-alive client reaches one request at a time: the registry's latency
+      double mix1 = 2.0 / (1.0 / single.get("present") + 1.0 / single.get("missing"));
+      add(new Sample(round, "exists", t.mode(), "hey mix", 1, Map.of("checksPerSecond", mix1)));
     }
     // The ceiling for the 50/50 mix: the time of one present plus one missing check, halved.
     double mix = 2.0 / (1.0 / best.get("present") + 1.0 / best.get("missing"));

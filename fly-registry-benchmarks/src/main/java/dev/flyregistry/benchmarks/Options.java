@@ -100,7 +100,7 @@ record Options(
         skopeo,
         sdkConcurrency,
         jibConcurrency,
-        quick ? List.of(16) : List.of(16, 64),
+        quick ? List.of(1, 16) : List.of(1, 16, 64),
         warmup,
         warmupPasses,
         push,

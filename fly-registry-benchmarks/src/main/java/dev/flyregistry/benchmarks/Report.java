@@ -130,7 +130,9 @@ final class Report {
         .append(options.refs())
         .append(
             " requests for one present and one missing tag; the ceiling for the mix is the rate at"
-                + " which the registry answers one of each (harmonic mean of the two best rates).\n\n");
+                + " which the registry answers one of each (harmonic mean of the two best rates);"
+                + " the `hey mix` row at concurrency 1 is the same for `hey -c 1`, the registry's"
+                + " own latency one request at a time.\n\n");
     for (String mode : modes) {
       md.append("### ").append(mode).append("\n\n");
       md.append(
@@ -241,7 +243,7 @@ final class Report {
         + "- **hey**: `hey -n N -c C -m HEAD` (N: the number of references rounded up to a multiple of C) with the same `Accept` header as the SDK (and a pull token in "
         + "token mode); the best `C` of "
         + options.heyConcurrency()
-        + " is the ceiling. Its CPU per check (children's CPU time, as for skopeo) shows what a minimal"
+        + " is the ceiling (concurrency 1 gives the bound for one request at a time). Its CPU per check (children's CPU time, as for skopeo) shows what a minimal"
         + " Go client spends; on two cores every client's CPU is taken from the registry.\n"
         + "- **Rounds**: every measurement runs once per round; the order rotates from round to round. "
         + "Tables show the median over rounds with min–max; ratios compare clients within a round.\n\n";

@@ -60,23 +60,34 @@ final class Targets {
     }
     for (String mode : modes) {
       out.add(
-          ratioAtLeast(
-              "≥ 1.3× jib-core's best throughput (" + mode + ")",
+          withBound(
+              ratioAtLeast(
+                  "≥ 1.3× jib-core's best throughput (" + mode + ")",
+                  r ->
+                      best(r, "exists", mode, SDK, "checksPerSecond")
+                          / best(r, "exists", mode, JIB, "checksPerSecond"),
+                  1.3,
+                  false,
+                  "SDK best checks/s ÷ jib-core best checks/s, per round"),
               r ->
-                  best(r, "exists", mode, SDK, "checksPerSecond")
+                  value(r, "exists", mode, HEY_MIX, 0, "checksPerSecond")
                       / best(r, "exists", mode, JIB, "checksPerSecond"),
-              1.3,
-              false,
-              "SDK best checks/s ÷ jib-core best checks/s, per round"));
+              "the registry's ceiling (hey, the 50/50 mix at its best concurrency)"));
       out.add(
-          ratioAtLeast(
-              "≥ 1.5× jib-core's throughput at concurrency 1 (" + mode + ")",
+          withBound(
+              ratioAtLeast(
+                  "≥ 1.5× jib-core's throughput at concurrency 1 (" + mode + ")",
+                  r ->
+                      value(r, "exists", mode, SDK, 1, "checksPerSecond")
+                          / value(r, "exists", mode, JIB, 1, "checksPerSecond"),
+                  1.5,
+                  false,
+                  "SDK ÷ jib-core checks/s at concurrency 1, per round"),
               r ->
-                  value(r, "exists", mode, SDK, 1, "checksPerSecond")
+                  value(r, "exists", mode, HEY_MIX, 1, "checksPerSecond")
                       / value(r, "exists", mode, JIB, 1, "checksPerSecond"),
-              1.5,
-              false,
-              "SDK ÷ jib-core checks/s at concurrency 1, per round"));
+              "hey at concurrency 1 (a minimal Go client over one kept-alive connection, the 50/50"
+                  + " mix): the registry's own latency"));
       out.add(
           ratioAtMost(
               "≤ 40% of jib-core's client CPU time per check (" + mode + ")",
@@ -91,6 +102,39 @@ final class Targets {
     }
     out.add(tokenTarget("token"));
     return out;
+  }
+
+  /**
+   * A missed throughput ratio, with the same ratio for the registry's bound in its place: when even
+   * hey cannot reach the target against jib-core, no client can on this registry and machine.
+   */
+  private Outcome withBound(Outcome o, IntFunction<Double> bound, String what) {
+    if (!Boolean.FALSE.equals(o.met())) {
+      return o;
+    }
+    List<Double> ratios = new ArrayList<>();
+    for (int r = 1; r <= rounds; r++) {
+      double v = bound.apply(r);
+      if (!Double.isNaN(v)) {
+        ratios.add(v);
+      }
+    }
+    if (ratios.isEmpty()) {
+      return o;
+    }
+    Stats s = Stats.of(ratios);
+    return new Outcome(
+        o.name(),
+        o.measured(),
+        false,
+        o.detail()
+            + String.format(
+                Locale.ROOT,
+                ". Bound: %s over jib-core is %.2f× (%.2f–%.2f×) in the same rounds",
+                what,
+                s.median(),
+                s.min(),
+                s.max()));
   }
 
   /**
