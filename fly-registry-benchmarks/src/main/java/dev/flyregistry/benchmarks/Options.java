@@ -56,15 +56,16 @@ record Options(
     Path out = Path.of("docs/BENCHMARKS.md");
     Path work = Path.of(System.getProperty("java.io.tmpdir"), "fly-registry-bench");
     int refs = 2000;
-    int skopeo = quick ? 20 : 50;
+    int skopeo = quick ? 10 : 50;
     int warmup = quick ? 1000 : 2000;
     int warmupPasses = quick ? 1 : 12;
     List<Integer> push = quick ? List.of(64) : List.of(64, 512);
     Set<String> skip = new LinkedHashSet<>();
     String flyreg = null;
     String banner = null;
-    List<Integer> sdkConcurrency = List.of(1, 4, 16, 64);
-    List<Integer> jibConcurrency = List.of(1, 4, 16);
+    // --quick keeps every target computable with fewer client runs
+    List<Integer> sdkConcurrency = quick ? List.of(1, 4, 16) : List.of(1, 4, 16, 64);
+    List<Integer> jibConcurrency = quick ? List.of(1, 16) : List.of(1, 4, 16);
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       switch (a) {

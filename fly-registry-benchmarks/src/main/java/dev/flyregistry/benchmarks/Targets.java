@@ -94,8 +94,8 @@ final class Targets {
               r -> worstCpuRatio(r, mode),
               0.40,
               true,
-              "SDK ÷ jib-core process CPU per check at the same concurrency (1, 4, 16); the worst"
-                  + " of the three, per round"));
+              "SDK ÷ jib-core process CPU per check at each concurrency both ran; the worst ratio,"
+                  + " per round"));
     }
     for (String mode : modes) {
       out.add(socketsTarget(mode));
