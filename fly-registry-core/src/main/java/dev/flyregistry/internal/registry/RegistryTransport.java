@@ -223,6 +223,10 @@ public final class RegistryTransport implements AutoCloseable {
                   if (auth != null) {
                     b.header("Authorization", auth);
                   }
+                  if (plain.header("User-Agent") == null) {
+                    // set here, so the client's interceptor need not copy the request to add it
+                    b.header("User-Agent", settings.userAgent());
+                  }
                   if (isBlobTransfer(plain)) {
                     b.tag(RetryExecutor.Streaming.class, RetryExecutor.Streaming.BLOB);
                   }
