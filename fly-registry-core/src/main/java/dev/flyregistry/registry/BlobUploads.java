@@ -123,7 +123,7 @@ final class BlobUploads {
   }
 
   private HttpUrl blobUrl(Target t, Digest d) {
-    return base(t).newBuilder().addPathSegment("blobs").addPathSegment(d.toString()).build();
+    return transport.blobUrl(t.registry(), t.repository(), d.toString());
   }
 
   private HttpUrl uploadsUrl(Target t) {

@@ -297,13 +297,7 @@ final class ImageTransfer {
     @Override
     public <T> T withBlob(Descriptor blob, BlobUploads.BlobBody<T> body) {
       HttpUrl url =
-          transport
-              .baseUrl(source.registry())
-              .newBuilder()
-              .addPathSegments(source.repository())
-              .addPathSegment("blobs")
-              .addPathSegment(blob.digest().toString())
-              .build();
+          transport.blobUrl(source.registry(), source.repository(), blob.digest().toString());
       String op = "GET blob " + source.registry() + "/" + source.repository() + "@" + blob.digest();
       Failures.Context ctx = transport.context(source.registry(), source.repository());
       return transport.execute(

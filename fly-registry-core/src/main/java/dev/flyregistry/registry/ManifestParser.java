@@ -15,7 +15,10 @@ import java.util.Optional;
 
 /** Parses manifest JSON into the {@link Manifest} family, keeping the raw bytes. */
 final class ManifestParser {
-  private static final ObjectMapper JSON =
+  /**
+   * Strict JSON (duplicate keys refused, nesting bounded); shared with {@link ImageConfigParser}.
+   */
+  static final ObjectMapper JSON =
       JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY).build();
 
   static {

@@ -29,6 +29,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 import okhttp3.HttpUrl;
 import okhttp3.Request;
 import okhttp3.Response;
@@ -210,6 +211,161 @@ public final class RegistryClient implements AutoCloseable {
   /** {@link #manifest(ImageReference)} asking for other scopes (a copy shares one token). */
   Manifest manifest(ImageReference ref, List<Scope> scopes) {
     return fetch(ref, false, scopes).orElseThrow();
+  }
+
+  /** The platform Fly Machines run images on, chosen from an index by default. */
+  private static final Platform FLY_PLATFORM = Platform.of("linux", "amd64");
+
+  /** The largest image configuration read (real ones are a few KiB; history can grow them). */
+  static final long MAX_CONFIG_BYTES = 8L * 1024 * 1024;
+
+  /**
+   * Reads an image's configuration (platform, entrypoint, command, environment, labels, layer diff
+   * IDs): the manifest, then the configuration blob it names ({@code GET
+   * /v2/<name>/blobs/<digest>}), verified against its digest. For a manifest list or index, the
+   * image for {@code linux/amd64} (the platform Fly Machines run) is read; {@link
+   * #config(ImageReference, Platform)} chooses another.
+   *
+   * @param ref the image reference (tag or digest)
+   * @return the configuration
+   * @throws PlatformNotFoundException when an index has no {@code linux/amd64} image
+   * @throws ImageConfigException when the blob is too large or not an image configuration
+   * @throws DigestMismatchException when the blob does not hash to its digest
+   * @throws RegistryException (another subtype) when the manifest or blob is missing ({@code 404}),
+   *     for refusals and network failures
+   */
+  public ImageConfig config(ImageReference ref) {
+    return config(ref, FLY_PLATFORM);
+  }
+
+  /**
+   * Reads an image's configuration, choosing the image for {@code platform} when {@code ref} names
+   * a manifest list or index (operating system and architecture must match; the variant too when
+   * {@code platform} names one). A single-platform manifest is read whatever its platform.
+   *
+   * @param ref the image reference (tag or digest)
+   * @param platform the platform to choose from an index
+   * @return the configuration
+   * @throws PlatformNotFoundException when an index has no image for the platform (it lists those
+   *     it has)
+   * @throws ImageConfigException when the blob is too large or not an image configuration
+   * @throws DigestMismatchException when the blob does not hash to its digest
+   * @throws RegistryException (another subtype) when the manifest or blob is missing ({@code 404}),
+   *     for refusals and network failures
+   */
+  public ImageConfig config(ImageReference ref, Platform platform) {
+    Objects.requireNonNull(ref, "ref");
+    Objects.requireNonNull(platform, "platform");
+    Manifest m = manifest(ref);
+    ImageReference at = ref;
+    if (m instanceof ManifestIndex index) {
+      at = ref.withDigest(select(index, platform, ref).digest());
+      m = manifest(at);
+    }
+    if (!(m instanceof ImageManifest image)) {
+      throw new ManifestFormatException(
+          "GET manifest "
+              + at
+              + ": an index names another index for "
+              + platform
+              + "; expected an image manifest");
+    }
+    Descriptor config = image.config();
+    byte[] bytes = readConfig(at, config);
+    return ImageConfigParser.parse(
+        config.digest(),
+        bytes,
+        at.registry(),
+        at.repository(),
+        at.registry() + "/" + at.repository());
+  }
+
+  private static Descriptor select(ManifestIndex index, Platform wanted, ImageReference ref) {
+    List<Platform> available = new ArrayList<>();
+    for (Descriptor child : index.manifests()) {
+      if (child.platform().isEmpty()) {
+        continue;
+      }
+      Platform p = child.platform().get();
+      available.add(p);
+      if (p.os().equals(wanted.os())
+          && p.architecture().equals(wanted.architecture())
+          && (wanted.variant().isEmpty() || wanted.variant().equals(p.variant()))) {
+        return child;
+      }
+    }
+    throw new PlatformNotFoundException(
+        ref
+            + " is a "
+            + (index.mediaType().equals(MediaTypes.OCI_INDEX) ? "OCI index" : "manifest list")
+            + " without an image for "
+            + wanted
+            + "; it has "
+            + (available.isEmpty()
+                ? "no platforms listed"
+                : available.stream().map(Platform::toString).collect(Collectors.joining(", "))),
+        wanted,
+        available,
+        ref.registry(),
+        ref.repository());
+  }
+
+  /** {@code GET} of a configuration blob: bounded, digest-verified. */
+  private byte[] readConfig(ImageReference at, Descriptor config) {
+    String registry = at.registry();
+    String repository = at.repository();
+    String op = "GET blob " + registry + "/" + repository + "@" + config.digest();
+    if (config.size() > MAX_CONFIG_BYTES) {
+      throw new ImageConfigException(
+          op
+              + ": the manifest gives the image config "
+              + config.size()
+              + " bytes, over the limit of "
+              + MAX_CONFIG_BYTES,
+          registry,
+          repository,
+          null);
+    }
+    List<Scope> scopes = List.of(Scope.pull(repository));
+    HttpUrl url = transport.blobUrl(registry, repository, config.digest().toString());
+    Failures.Context ctx = transport.context(registry, repository);
+    return transport.execute(
+        registry,
+        repository,
+        scopes,
+        op,
+        () -> new Request.Builder().url(url).get(),
+        RetryExecutor.Mode.IDEMPOTENT,
+        response -> {
+          if (!response.isSuccessful()) {
+            throw transport.failure(ctx, op, response, scopes);
+          }
+          ResponseBody body = response.body();
+          Buffer buffer = new Buffer();
+          if (body != null) {
+            BufferedSource source = body.source();
+            while (source.read(buffer, 8192) != -1) {
+              if (buffer.size() > MAX_CONFIG_BYTES) {
+                throw new ImageConfigException(
+                    op + ": the body exceeds the limit of " + MAX_CONFIG_BYTES + " bytes",
+                    registry,
+                    repository,
+                    null);
+              }
+            }
+          }
+          byte[] bytes = buffer.readByteArray();
+          if (!config.digest().matches(bytes)) {
+            Digest actual = Digest.of(config.digest().algorithm(), bytes);
+            throw new DigestMismatchException(
+                op + ": the " + bytes.length + " bytes received hash to " + actual,
+                config.digest(),
+                actual,
+                registry,
+                repository);
+          }
+          return bytes;
+        });
   }
 
   private Optional<Manifest> fetch(ImageReference ref, boolean emptyWhenMissing) {

@@ -28,6 +28,7 @@ class FakeRegistry extends Dispatcher {
 
   final Map<String, Stored> manifests = new ConcurrentHashMap<>(); // "repo@ref"
   final Map<String, List<String>> tags = new ConcurrentHashMap<>();
+  final Map<String, byte[]> blobs = new ConcurrentHashMap<>(); // "repo@digest"
   final List<RecordedRequest> recorded = new CopyOnWriteArrayList<>();
   final AtomicInteger unauthorized = new AtomicInteger();
   final AtomicInteger manifestRequests = new AtomicInteger();
@@ -52,6 +53,26 @@ class FakeRegistry extends Dispatcher {
     manifests.put(repo + "@" + d, s);
     tags.computeIfAbsent(repo, r -> new CopyOnWriteArrayList<>()).add(tag);
     return d;
+  }
+
+  /** Stores a blob under its digest (or under {@code as}, to serve bytes that do not match). */
+  Digest putBlob(String repo, byte[] bytes, Digest as) {
+    Digest d = as != null ? as : Digest.sha256(bytes);
+    blobs.put(repo + "@" + d, bytes);
+    return d;
+  }
+
+  /** An OCI manifest naming a config blob of the given digest and size. */
+  static String ociManifestWithConfig(Digest config, long size) {
+    return "{\"schemaVersion\":2,\"mediaType\":\""
+        + MediaTypes.OCI_MANIFEST
+        + "\",\"config\":{\"mediaType\":\""
+        + MediaTypes.OCI_CONFIG
+        + "\",\"digest\":\""
+        + config
+        + "\",\"size\":"
+        + size
+        + "},\"layers\":[]}";
   }
 
   static String ociManifest(String salt) {
@@ -111,6 +132,25 @@ class FakeRegistry extends Dispatcher {
         b.body(new Buffer().write(s.bytes()));
       }
       return b.build();
+    }
+    int blobAt = path.indexOf("/blobs/");
+    if (path.startsWith("/v2/") && blobAt > 0 && !path.contains("/blobs/uploads")) {
+      String repo = path.substring(4, blobAt);
+      String digest = path.substring(blobAt + "/blobs/".length());
+      MockResponse denied = check(request, List.of(Scope.pull(repo)));
+      if (denied != null) {
+        return denied;
+      }
+      byte[] blob = blobs.get(repo + "@" + digest);
+      if (blob == null) {
+        return json(404, "{\"errors\":[{\"code\":\"BLOB_UNKNOWN\",\"message\":\"blob unknown\"}]}");
+      }
+      return new MockResponse.Builder()
+          .code(200)
+          .addHeader("Content-Type", "application/octet-stream")
+          .addHeader("Docker-Content-Digest", digest)
+          .body(new Buffer().write(blob))
+          .build();
     }
     if (path.startsWith("/v2/") && path.endsWith("/tags/list")) {
       String repo = path.substring(4, path.length() - "/tags/list".length());

@@ -185,6 +185,33 @@ abstract class RealRegistryReadContract {
     assertThat(platforms).containsExactlyInAnyOrder("linux/amd64", "linux/arm64");
   }
 
+  @ParameterizedTest
+  @EnumSource(ManifestKind.class)
+  void configIsTheBlobSkopeoReadsForEachPlatform(ManifestKind kind) {
+    List<String> architectures =
+        kind.multiPlatform() ? List.of("amd64", "arm64") : List.of("amd64");
+    for (String arch : architectures) {
+      byte[] raw = skopeo.inspectConfigRaw(images.ref(kind), arch, skopeoAuth());
+
+      ImageConfig config =
+          client.config(ImageReference.parse(images.ref(kind)), Platform.of("linux", arch));
+
+      assertThat(config.json().getBytes(java.nio.charset.StandardCharsets.UTF_8)).isEqualTo(raw);
+      assertThat(config.digest()).isEqualTo(Digest.sha256(raw));
+      assertThat(config.platform()).isEqualTo(Platform.of("linux", arch));
+      assertThat(config.cmd()).isNotEmpty();
+      assertThat(config.diffIds()).isNotEmpty();
+    }
+    if (kind.multiPlatform()) {
+      assertThatThrownBy(
+              () ->
+                  client.config(
+                      ImageReference.parse(images.ref(kind)), Platform.of("linux", "riscv64")))
+          .isInstanceOf(PlatformNotFoundException.class)
+          .hasMessageContaining("linux/amd64, linux/arm64");
+    }
+  }
+
   @Test
   void aMissingTagIsEmptyNotAnError() {
     assertThat(client.head(ref(REPO + ":no-such-tag"))).isEmpty();

@@ -236,6 +236,35 @@ public final class Skopeo {
   }
 
   /**
+   * {@code skopeo inspect --config --raw}: the image configuration blob's exact bytes (for an
+   * index, of the image for this machine's platform unless {@code --override-arch} says another).
+   *
+   * @param reference {@code host:port/name:tag}
+   * @param architecture the architecture to choose from an index
+   * @param auth credentials
+   * @return the configuration bytes
+   */
+  public byte[] inspectConfigRaw(String reference, String architecture, Auth auth) {
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                binary,
+                "--insecure-policy",
+                "--override-os",
+                "linux",
+                "--override-arch",
+                architecture,
+                "inspect",
+                "--config",
+                "--raw",
+                "--tls-verify=false"));
+    addAuth(cmd, auth, "--");
+    cmd.add("docker://" + reference);
+    return Tools.runChecked(cmd, INSPECT_TIMEOUT, env(), "skopeo inspect --config " + reference)
+        .stdout();
+  }
+
+  /**
    * {@code skopeo list-tags}: the tags of a repository as JSON text.
    *
    * @param repository {@code host:port/name}

@@ -131,6 +131,16 @@ public final class RegistryTransport implements AutoCloseable {
     return url;
   }
 
+  /** {@code scheme://registry/v2/<repository>/blobs/<digest>}. */
+  public HttpUrl blobUrl(String registry, String repository, String digest) {
+    return baseUrl(registry)
+        .newBuilder()
+        .addPathSegments(repository)
+        .addPathSegment("blobs")
+        .addPathSegment(digest)
+        .build();
+  }
+
   /** Bound of the per-registry caches (a client normally talks to a handful of registries). */
   private static final int MAX_CACHED_REGISTRIES = 256;
 

@@ -59,7 +59,12 @@ public final class TokenService {
   /** What the token is for, for the cache key and messages. */
   record Key(String registry, HttpUrl realm, String service) {}
 
-  private record Flight(Key key, Set<Scope> scopes) {}
+  /**
+   * One exchange in progress. Forced exchanges (the registry refused a token) are kept apart from
+   * plain ones: a plain flight may answer from the cache, or have started before the refusal, so a
+   * forced caller joining it could be handed the very token that was refused.
+   */
+  private record Flight(Key key, Set<Scope> scopes, boolean forced) {}
 
   private final RetryExecutor executor;
   private final Clock clock;
@@ -95,7 +100,7 @@ public final class TokenService {
         return hit;
       }
     }
-    Flight flight = new Flight(key, wanted);
+    Flight flight = new Flight(key, wanted, force);
     CompletableFuture<BearerToken> mine = new CompletableFuture<>();
     CompletableFuture<BearerToken> running = inFlight.putIfAbsent(flight, mine);
     if (running != null) {
@@ -108,20 +113,24 @@ public final class TokenService {
         throw e;
       }
     }
+    BearerToken t;
     try {
-      BearerToken t = force ? null : lookup(key, wanted);
+      t = force ? null : lookup(key, wanted);
       if (t == null) {
         t = exchange(key, wanted, credential, context);
         store(key, t);
       }
-      mine.complete(t);
-      return t;
-    } catch (RuntimeException e) {
-      mine.completeExceptionally(e);
-      throw e;
-    } finally {
+    } catch (RuntimeException | Error e) {
       inFlight.remove(flight, mine);
+      mine.completeExceptionally(e); // joiners see the same failure instead of waiting forever
+      throw e;
     }
+    // Leave the map before completing: a caller arriving from now on starts its own flight (and
+    // finds the stored token in the cache) instead of joining one whose answer may already have
+    // been refused by the registry.
+    inFlight.remove(flight, mine);
+    mine.complete(t);
+    return t;
   }
 
   private BearerToken lookup(Key key, Set<Scope> wanted) {

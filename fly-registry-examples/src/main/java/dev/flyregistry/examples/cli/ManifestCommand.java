@@ -41,8 +41,8 @@ final class ManifestCommand implements Runnable {
     @Option(
         names = {"-v", "--verbose"},
         description =
-            "Also print the digest, media type and size, and the platforms of a manifest list"
-                + " or index.")
+            "Also print the digest, media type and size, and the platform: of the image (from"
+                + " its configuration) or of each image of a manifest list or index.")
     boolean verbose;
 
     private ImageReference ref;
@@ -81,6 +81,11 @@ final class ManifestCommand implements Runnable {
         for (Descriptor child : index.manifests()) {
           child.platform().ifPresent(p -> platforms.add(p.toString()));
         }
+      } else {
+        // a single image names its platform in its configuration blob
+        descriptor.put(
+            "platform",
+            registry.config(resolved.withDigest(manifest.digest())).platform().toString());
       }
       out.set("Manifest", body);
       session.out().println(Json.pretty(out));

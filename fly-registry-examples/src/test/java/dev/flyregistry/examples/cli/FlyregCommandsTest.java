@@ -269,6 +269,19 @@ class FlyregCommandsTest {
   }
 
   @Test
+  void manifestInspectVerboseOfASingleImageNamesItsPlatformFromItsConfig() throws Exception {
+    String app = newApp();
+    EmulatedImage v1 = fly.pushImage(app, "v1");
+    Cli.Result r =
+        cli.run(fly, token, "manifest", "inspect", "-v", fly.registryHost() + "/" + app + ":v1");
+    assertThat(r.code()).as(r.err()).isZero();
+    JsonNode d = JSON.readTree(r.out()).get("Descriptor");
+    assertThat(d.get("digest").asText()).isEqualTo(v1.digest().toString());
+    assertThat(d.get("platform").asText()).isEqualTo("linux/amd64");
+    assertThat(d.has("platforms")).isFalse();
+  }
+
+  @Test
   void manifestInspectOfAMissingImageExitsOneWithOneLineOnStderr() {
     String app = newApp();
     String ref = fly.registryHost() + "/" + app + ":nope";
