@@ -100,6 +100,25 @@ class RegistryAuthTest {
   }
 
   @Test
+  void aClientWithoutCredentialsIsToldHowToGiveItSome() {
+    fake.auth = FakeRegistry.Auth.BASIC;
+    fake.username = "x";
+    fake.password = PASSWORD;
+    put("app", "v1");
+    try (RegistryClient c = client(Credentials.anonymous())) {
+      assertThatThrownBy(() -> c.exists(ref("app:v1")))
+          .isInstanceOf(RegistryAuthenticationException.class)
+          .hasMessageContaining("with no credentials")
+          .hasMessageContaining("credentials(Credentials.defaultChain())");
+    }
+    try (RegistryClient c = client(Credentials.basic("x", "wrong-password"))) {
+      assertThatThrownBy(() -> c.exists(ref("app:v1")))
+          .isInstanceOf(RegistryAuthenticationException.class)
+          .hasMessageNotContaining("Credentials.defaultChain()");
+    }
+  }
+
+  @Test
   void basicLearntFromA401OnARequestIsSentPreemptivelyAfterwards() {
     // /v2/ answers 200 but manifests need credentials: the first manifest request learns it
     FakeRegistry partial =

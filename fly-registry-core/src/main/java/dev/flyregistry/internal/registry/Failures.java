@@ -146,7 +146,7 @@ public final class Failures {
     List<RegistryError> errors = errors(ctx, body);
     if (code == 401) {
       return new RegistryAuthenticationException(
-          message, code, errors, ctx.registry(), ctx.repository(), null);
+          message + noCredentialsHint(ctx), code, errors, ctx.registry(), ctx.repository(), null);
     }
     if (code == 403 || body.hasCode("DENIED")) {
       return new RegistryDeniedException(
@@ -201,7 +201,7 @@ public final class Failures {
     List<RegistryError> errors = errors(ctx, body);
     if (code == 401) {
       return new RegistryAuthenticationException(
-          message, code, errors, ctx.registry(), ctx.repository(), null);
+          message + noCredentialsHint(ctx), code, errors, ctx.registry(), ctx.repository(), null);
     }
     if (code == 403) {
       return new RegistryDeniedException(
@@ -235,6 +235,20 @@ public final class Failures {
         null);
   }
 
+  /**
+   * For a refusal of a client without credentials: how to give it some (a client built without
+   * {@code credentials(...)} is anonymous).
+   */
+  static String noCredentialsHint(Context ctx) {
+    if (!ctx.credentialSource().equals("no credentials")) {
+      return "";
+    }
+    return "; the client has no credentials for "
+        + ctx.registry()
+        + ": build it with credentials(Credentials.defaultChain()) (the Fly token, then docker's"
+        + " config.json) or credentials(Credentials.fly(token))";
+  }
+
   static UnsafeRealmException unsafeRealm(Context ctx, String realm, String why) {
     return new UnsafeRealmException(
         "refusing the token service "
@@ -260,7 +274,8 @@ public final class Failures {
             + ctx.credentialSource()
             + ": "
             + why
-            + suffix(ctx, body),
+            + suffix(ctx, body)
+            + noCredentialsHint(ctx),
         401,
         errors(ctx, body),
         ctx.registry(),
