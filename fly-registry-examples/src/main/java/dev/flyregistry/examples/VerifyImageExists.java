@@ -38,6 +38,10 @@ public final class VerifyImageExists {
         Optional<Descriptor> found = run(fly.registry(), image);
         System.out.println(
             image + (found.isPresent() ? " present " + found.get().digest() : " missing"));
+        if (found.isPresent()) {
+          // what it would run, from its configuration blob (`crane config`)
+          System.out.println(image + " runs on " + fly.registry().config(image).platform());
+        }
       }
     }
   }

@@ -152,6 +152,7 @@ class ExamplesTest {
         .contains("docker config now has them: true")
         .contains("pushed ")
         .contains(":v1 present sha256:")
+        .contains(":v1 runs on linux/amd64")
         .contains(":v2 missing")
         .contains("release v1 complete")
         .contains("hello-app runs flyio/hellofly:latest")
