@@ -77,7 +77,7 @@ final class Report {
     md.append('\n');
 
     md.append(
-        "## How to rerun\n\n```\nbench/run.sh            # full run: 3 rounds, about 35–45 minutes on 2 cores\n"
+        "## How to rerun\n\n```\nbench/run.sh            # full run: 3 rounds, about 30–40 minutes on 2 cores\n"
             + "bench/run.sh --quick    # one round, under 3 minutes\n```\n\n"
             + "The script installs what is missing (Debian packages `docker-registry`, `skopeo`, `hey`, "
             + "`apache2-utils`, `openssl`; `hyperfine` when available), builds the project "
@@ -114,6 +114,13 @@ final class Report {
       md.append(String.join("; ", missed.stream().map(Targets.Outcome::name).toList()));
       md.append(
           ". The tables below give the figures behind each ratio; the notes, if any, what went wrong.\n\n");
+      Targets targets = new Targets(samples, options.rounds());
+      for (String mode : modes) {
+        String why = targets.concurrencyOneExplanation(mode, 1.5);
+        if (!why.isEmpty()) {
+          md.append(why).append("\n\n");
+        }
+      }
     }
 
     md.append("## 1. Bulk existence\n\n");

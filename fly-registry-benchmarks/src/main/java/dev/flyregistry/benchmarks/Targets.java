@@ -105,6 +105,58 @@ final class Targets {
   }
 
   /**
+   * Why the concurrency-1 throughput target is missed in a mode, from this run's figures (medians
+   * over rounds): the registry's own rate one request at a time (hey), jib-core's, the SDK's, and
+   * the rate the target needs. Empty when the target is met or a figure is missing.
+   */
+  String concurrencyOneExplanation(String mode, double target) {
+    List<Double> hey = new ArrayList<>();
+    List<Double> jib = new ArrayList<>();
+    List<Double> sdk = new ArrayList<>();
+    List<Double> sdkCpu = new ArrayList<>();
+    List<Double> ratio = new ArrayList<>();
+    for (int r = 1; r <= rounds; r++) {
+      double h = value(r, "exists", mode, HEY_MIX, 1, "checksPerSecond");
+      double j = value(r, "exists", mode, JIB, 1, "checksPerSecond");
+      double s = value(r, "exists", mode, SDK, 1, "checksPerSecond");
+      if (Double.isNaN(h) || Double.isNaN(j) || Double.isNaN(s)) {
+        continue;
+      }
+      hey.add(h);
+      jib.add(j);
+      sdk.add(s);
+      sdkCpu.add(value(r, "exists", mode, SDK, 1, "cpuMicrosPerCheck"));
+      ratio.add(s / j);
+    }
+    if (ratio.isEmpty() || Stats.of(ratio).median() >= target) {
+      return "";
+    }
+    double heyRate = Stats.of(hey).median();
+    double jibRate = Stats.of(jib).median();
+    double sdkRate = Stats.of(sdk).median();
+    return String.format(
+        Locale.ROOT,
+        "**Concurrency 1, %s.** One check at a time waits for the registry's answer before the"
+            + " next is sent, so the registry's latency sets the pace. hey, a minimal Go client on"
+            + " one kept-alive connection, gets %,.0f checks/s there (%.2f ms a check); jib-core %,.0f"
+            + " checks/s; the SDK %,.0f checks/s (%.0f%% of hey, %.0f µs of client CPU a check)."
+            + " %.1f× jib-core would be %,.0f checks/s: %s.",
+        mode,
+        heyRate,
+        1000.0 / heyRate,
+        jibRate,
+        sdkRate,
+        100.0 * sdkRate / heyRate,
+        Stats.of(sdkCpu).median(),
+        target,
+        target * jibRate,
+        target * jibRate > heyRate
+            ? "faster than the registry answers even hey one request at a time, so no client"
+                + " reaches it on this registry and machine"
+            : "within the registry's reach, so the SDK's own latency is what falls short");
+  }
+
+  /**
    * A missed throughput ratio, with the same ratio for the registry's bound in its place: when even
    * hey cannot reach the target against jib-core, no client can on this registry and machine.
    */

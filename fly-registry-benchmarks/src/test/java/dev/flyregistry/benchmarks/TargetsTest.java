@@ -52,6 +52,47 @@ class TargetsTest {
     assertThat(ceiling.measured()).isEqualTo("92.0% (80.0–95.0%)");
   }
 
+  private static Sample heyAtOne(int round, double rate) {
+    return new Sample(round, "exists", MODE, Targets.HEY_MIX, 1, Map.of("checksPerSecond", rate));
+  }
+
+  @Test
+  void aMissedConcurrencyOneTargetIsExplainedByTheRegistrysBound() {
+    List<Sample> s = new ArrayList<>();
+    for (int r = 1; r <= 3; r++) {
+      s.add(heyAtOne(r, 600));
+      s.add(exists(r, Targets.SDK, 1, 570, 200, 1, 10));
+      s.add(exists(r, Targets.JIB, 1, 480, 640, 2000, 10));
+    }
+    Targets t = new Targets(s, 3);
+
+    String why = t.concurrencyOneExplanation(MODE, 1.5);
+
+    // 1.5 x 480 = 720 checks/s, above the 600 hey gets: beyond the registry's reach
+    assertThat(why)
+        .contains("hey, a minimal Go client")
+        .contains("600 checks/s there (1.67 ms a check)")
+        .contains("the SDK 570 checks/s (95% of hey, 200 µs")
+        .contains("would be 720 checks/s: faster than the registry answers even hey");
+    Targets.Outcome o = outcome(t.evaluate(List.of(MODE)), "≥ 1.5× jib-core's throughput at");
+    assertThat(o.met()).isFalse();
+    assertThat(o.detail()).contains("Bound: hey at concurrency 1").contains("1.25×");
+  }
+
+  @Test
+  void aConcurrencyOneTargetWithinReachBlamesTheClientAndAMetOneNeedsNoWords() {
+    List<Sample> s = new ArrayList<>();
+    s.add(heyAtOne(1, 1000));
+    s.add(exists(1, Targets.SDK, 1, 500, 200, 1, 10));
+    s.add(exists(1, Targets.JIB, 1, 480, 640, 2000, 10));
+    assertThat(new Targets(s, 1).concurrencyOneExplanation(MODE, 1.5))
+        .contains("the SDK's own latency is what falls short");
+    List<Sample> fast = new ArrayList<>(s.subList(0, 1)); // the same hey figure
+    fast.add(exists(1, Targets.SDK, 1, 900, 200, 1, 10));
+    fast.add(exists(1, Targets.JIB, 1, 480, 640, 2000, 10));
+    assertThat(new Targets(fast, 1).concurrencyOneExplanation(MODE, 1.5)).isEmpty();
+  }
+
   @Test
   void missedTargetsAreReportedAsMissed() {
     List<Sample> s = new ArrayList<>();
