@@ -101,6 +101,7 @@ public final class BenchMain {
   private void run() throws Exception {
     Instant started = Instant.now();
     String loadBefore = Machine.loadAverage();
+    long[] ticks = Machine.cpuTicks();
     log("work directory " + work);
     issuer = TokenIssuer.builder().ttl(Duration.ofMinutes(30)).start();
     try (LocalRegistry noauth = LocalRegistry.startNoAuth();
@@ -157,7 +158,17 @@ public final class BenchMain {
     } finally {
       issuer.close();
     }
-    String loadAfter = Machine.loadAverage();
+    double steal = Machine.stealPercentSince(ticks);
+    String loadAfter =
+        Machine.loadAverage()
+            + (Double.isNaN(steal)
+                ? ""
+                : String.format(
+                    Locale.ROOT,
+                    ". CPU steal during the run (time the hypervisor gave this machine's CPUs to"
+                        + " other guests): %.0f%% of CPU time; the stealPercent figure of each"
+                        + " existence run below is the same for its worker's lifetime",
+                    steal));
     Report report =
         new Report(
             options,
@@ -251,7 +262,9 @@ public final class BenchMain {
       params.add("user=" + USER);
       params.add("password=" + PASSWORD);
     }
+    long[] ticks = Machine.cpuTicks();
     WorkerResult r = runWorker(task, List.of("-Xmx512m"), params, Map.of());
+    double steal = Machine.stealPercentSince(ticks);
     double checks = r.json().path("checks").asDouble();
     double found = r.json().path("found").asDouble();
     if (checks != t.refs().size() || found != t.present()) {
@@ -277,6 +290,9 @@ public final class BenchMain {
     v.put("sockets", r.json().path("sockets").asDouble());
     v.put("jitMillis", r.json().path("jitMillis").asDouble());
     v.put("warmupPasses", r.json().path("warmupPasses").asDouble());
+    if (!Double.isNaN(steal)) {
+      v.put("stealPercent", steal);
+    }
     if (t.auth()) {
       v.put("tokenRequests", (double) r.tokenRequests().size());
       v.put("tokenScopes", (double) distinctScopes(r.tokenRequests()));

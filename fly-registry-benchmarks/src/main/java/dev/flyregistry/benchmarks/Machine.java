@@ -46,6 +46,39 @@ final class Machine {
   }
 
   /**
+   * The machine's CPU ticks from {@code /proc/stat}: {@code [steal, total]}; zeros when unknown.
+   * Steal is time the hypervisor gave the virtual CPUs to other guests: on a shared host it slows
+   * every client at random, which is why figures are compared only within a round.
+   */
+  static long[] cpuTicks() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/stat"))) {
+        if (line.startsWith("cpu ")) {
+          String[] f = line.trim().split("\\s+");
+          long total = 0;
+          for (int i = 1; i < f.length && i <= 8; i++) {
+            total += Long.parseLong(f[i]);
+          }
+          return new long[] {f.length > 8 ? Long.parseLong(f[8]) : 0, total};
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // not Linux, or an unexpected format: steal stays unknown
+    }
+    return new long[] {0, 0};
+  }
+
+  /**
+   * Steal as a percentage of all CPU time since {@code before} ({@link #cpuTicks()}); NaN if
+   * unknown.
+   */
+  static double stealPercentSince(long[] before) {
+    long[] now = cpuTicks();
+    long total = now[1] - before[1];
+    return total <= 0 ? Double.NaN : 100.0 * (now[0] - before[0]) / total;
+  }
+
+  /**
    * CPU time (user + system) of this process's children that have exited and been waited for
    * ({@code cutime + cstime} of {@code /proc/self/stat}), in nanoseconds, at clock-tick (10 ms)
    * resolution. Deltas around a batch of subprocesses give their CPU time.

@@ -10,6 +10,21 @@ import org.junit.jupiter.api.Test;
 class ParsingTest {
 
   @Test
+  void stealIsAShareOfTheCpuTimeThatPassed() throws Exception {
+    long[] before = Machine.cpuTicks();
+    if (!java.nio.file.Files.exists(java.nio.file.Path.of("/proc/stat"))) {
+      assertThat(before).containsExactly(0, 0); // unknown off Linux
+      return;
+    }
+    assertThat(before[1]).isPositive();
+    assertThat(before[0]).isBetween(0L, before[1]);
+    Thread.sleep(50); // 5 ticks of 10 ms on each CPU
+    double steal = Machine.stealPercentSince(before);
+    assertThat(steal).isBetween(0.0, 100.0);
+    assertThat(Machine.stealPercentSince(new long[] {0, Long.MAX_VALUE})).isNaN();
+  }
+
+  @Test
   void heyOutputGivesRateAndStatusCounts() {
     String out =
         """
