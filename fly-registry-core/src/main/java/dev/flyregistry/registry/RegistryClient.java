@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.flyregistry.auth.Credentials;
 import dev.flyregistry.http.HttpSettings;
+import dev.flyregistry.internal.http.Bodies;
 import dev.flyregistry.internal.http.Redaction;
 import dev.flyregistry.internal.http.RetryExecutor;
 import dev.flyregistry.internal.registry.ErrorBody;
@@ -34,8 +35,6 @@ import okhttp3.HttpUrl;
 import okhttp3.Request;
 import okhttp3.Response;
 import okhttp3.ResponseBody;
-import okio.Buffer;
-import okio.BufferedSource;
 
 /**
  * A client for the OCI distribution (Docker registry v2) API: existence checks, manifests and tag
@@ -340,21 +339,14 @@ public final class RegistryClient implements AutoCloseable {
           if (!response.isSuccessful()) {
             throw transport.failure(ctx, op, response, scopes);
           }
-          ResponseBody body = response.body();
-          Buffer buffer = new Buffer();
-          if (body != null) {
-            BufferedSource source = body.source();
-            while (source.read(buffer, 8192) != -1) {
-              if (buffer.size() > MAX_CONFIG_BYTES) {
-                throw new ImageConfigException(
-                    op + ": the body exceeds the limit of " + MAX_CONFIG_BYTES + " bytes",
-                    registry,
-                    repository,
-                    null);
-              }
-            }
+          byte[] bytes = Bodies.readAtMost(response.body(), MAX_CONFIG_BYTES);
+          if (bytes == null) {
+            throw new ImageConfigException(
+                op + ": the body exceeds the limit of " + MAX_CONFIG_BYTES + " bytes",
+                registry,
+                repository,
+                null);
           }
-          byte[] bytes = buffer.readByteArray();
           if (!config.digest().matches(bytes)) {
             Digest actual = Digest.of(config.digest().algorithm(), bytes);
             throw new DigestMismatchException(
@@ -448,27 +440,16 @@ public final class RegistryClient implements AutoCloseable {
           ref.registry(),
           ref.repository());
     }
-    ResponseBody body = response.body();
-    if (body == null) {
-      return new byte[0];
+    byte[] bytes = Bodies.readAtMost(response.body(), maxManifestBytes);
+    if (bytes == null) {
+      throw new ManifestTooLargeException(
+          op + ": the body exceeds the limit of " + maxManifestBytes + " bytes",
+          maxManifestBytes,
+          declared,
+          ref.registry(),
+          ref.repository());
     }
-    BufferedSource source = body.source();
-    Buffer buffer = new Buffer();
-    while (true) {
-      long r = source.read(buffer, 8192);
-      if (r == -1) {
-        break;
-      }
-      if (buffer.size() > maxManifestBytes) {
-        throw new ManifestTooLargeException(
-            op + ": the body exceeds the limit of " + maxManifestBytes + " bytes",
-            maxManifestBytes,
-            declared,
-            ref.registry(),
-            ref.repository());
-      }
-    }
-    return buffer.readByteArray();
+    return bytes;
   }
 
   private static long contentLength(Response response) {
@@ -716,23 +697,17 @@ public final class RegistryClient implements AutoCloseable {
 
   private static byte[] readBounded(ResponseBody body, long limit, Failures.Context ctx, String op)
       throws IOException {
-    if (body == null) {
-      return new byte[0];
+    byte[] bytes = Bodies.readAtMost(body, limit);
+    if (bytes == null) {
+      throw new RegistryException(
+          op + ": the response exceeds " + limit + " bytes",
+          200,
+          List.of(),
+          ctx.registry(),
+          ctx.repository(),
+          null);
     }
-    BufferedSource source = body.source();
-    Buffer buffer = new Buffer();
-    while (source.read(buffer, 8192) != -1) {
-      if (buffer.size() > limit) {
-        throw new RegistryException(
-            op + ": the response exceeds " + limit + " bytes",
-            200,
-            List.of(),
-            ctx.registry(),
-            ctx.repository(),
-            null);
-      }
-    }
-    return buffer.readByteArray();
+    return bytes;
   }
 
   // ------------------------------------------------------------------ write path

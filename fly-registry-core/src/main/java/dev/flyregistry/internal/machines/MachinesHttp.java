@@ -5,11 +5,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.flyregistry.auth.FlyToken;
 import dev.flyregistry.http.HttpSettings;
 import dev.flyregistry.http.RetrySettings;
+import dev.flyregistry.internal.http.Bodies;
 import dev.flyregistry.internal.http.HttpClients;
 import dev.flyregistry.internal.http.Redaction;
 import dev.flyregistry.internal.http.RetryAfter;
 import dev.flyregistry.internal.http.RetryExecutor;
 import dev.flyregistry.internal.http.RetryExecutor.Mode;
+import dev.flyregistry.internal.http.Secrets;
 import dev.flyregistry.machines.MachinesApiException;
 import dev.flyregistry.machines.MachinesNotFoundException;
 import dev.flyregistry.machines.RateLimit;
@@ -28,8 +30,6 @@ import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.ResponseBody;
-import okio.Buffer;
-import okio.BufferedSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -93,7 +93,7 @@ public final class MachinesHttp implements AutoCloseable {
   private final HttpUrl endpoint;
   private final HttpUrl releasesEndpoint;
   private final String authorization;
-  private final List<String> secrets;
+  private final Secrets secrets;
   private final HttpSettings settings;
   private final OkHttpClient client;
   private final RetryExecutor executor;
@@ -118,7 +118,7 @@ public final class MachinesHttp implements AutoCloseable {
     List<String> parts = new ArrayList<>(token.macaroons());
     parts.addAll(token.userTokens());
     parts.add(token.registryPassword());
-    this.secrets = List.copyOf(parts);
+    this.secrets = Secrets.of(parts, 1);
     this.settings = settings;
     this.client = HttpClients.create(settings);
     this.executor = new RetryExecutor(client, settings);
@@ -223,28 +223,22 @@ public final class MachinesHttp implements AutoCloseable {
    * memory (no answer of this API comes near it).
    */
   private static byte[] readBounded(Call call, int code, ResponseBody rb) throws IOException {
-    if (rb == null) {
-      return new byte[0];
+    byte[] bytes = Bodies.readAtMost(rb, MAX_ANSWER_BYTES);
+    if (bytes == null) {
+      throw new MachinesApiException(
+          where(call)
+              + ": HTTP "
+              + code
+              + " with a body larger than "
+              + MAX_ANSWER_BYTES
+              + " bytes, refused",
+          code,
+          null,
+          null,
+          null,
+          null);
     }
-    BufferedSource source = rb.source();
-    Buffer buffer = new Buffer();
-    while (source.read(buffer, 8192) != -1) {
-      if (buffer.size() > MAX_ANSWER_BYTES) {
-        throw new MachinesApiException(
-            where(call)
-                + ": HTTP "
-                + code
-                + " with a body larger than "
-                + MAX_ANSWER_BYTES
-                + " bytes, refused",
-            code,
-            null,
-            null,
-            null,
-            null);
-      }
-    }
-    return buffer.readByteArray();
+    return bytes;
   }
 
   private Request request(Call call, byte[] body) {
@@ -395,13 +389,7 @@ public final class MachinesHttp implements AutoCloseable {
 
   /** Removes every part of the token from a text that goes into a message. */
   String scrub(String text) {
-    String out = text;
-    for (String s : secrets) {
-      if (!s.isEmpty()) {
-        out = out.replace(s, "REDACTED");
-      }
-    }
-    return out;
+    return secrets.scrub(text);
   }
 
   /** Runs a lookup, mapping 404 to empty. */

@@ -2,6 +2,7 @@ package dev.flyregistry.internal.registry;
 
 import dev.flyregistry.internal.http.Redaction;
 import dev.flyregistry.internal.http.RetryAfter;
+import dev.flyregistry.internal.http.Secrets;
 import dev.flyregistry.registry.RateLimitedException;
 import dev.flyregistry.registry.RegistryAuthenticationException;
 import dev.flyregistry.registry.RegistryDeniedException;
@@ -14,12 +15,16 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import okhttp3.HttpUrl;
 import okhttp3.Response;
 
 /** Builds the typed registry exceptions with messages that say what, where and with what. */
 public final class Failures {
+  /** The credential source of a client that holds none for the registry. */
+  public static final String NO_CREDENTIALS = "no credentials";
+
   private Failures() {}
 
   /**
@@ -30,40 +35,27 @@ public final class Failures {
    * @param credentialSource "credentials from X" or "no credentials"
    */
   public record Context(
-      String registry, String repository, String credentialSource, List<String> secrets) {
-    /** Copies; secrets shorter than 4 characters are not looked for. */
+      String registry, String repository, String credentialSource, Secrets secrets) {
+    /** Checks for nulls. */
     public Context {
-      secrets =
-          prepared(secrets)
-              ? List.copyOf(secrets) // the same list when it is already an immutable copy
-              : secrets.stream()
-                  .filter(x -> x != null && x.length() >= 4)
-                  .sorted(java.util.Comparator.comparingInt(String::length).reversed())
-                  .collect(java.util.stream.Collectors.toUnmodifiableList());
-    }
-
-    /** Already filtered and sorted longest first (as the canonical constructor leaves it). */
-    private static boolean prepared(List<String> secrets) {
-      int previous = Integer.MAX_VALUE;
-      for (String x : secrets) {
-        if (x == null || x.length() < 4 || x.length() > previous) {
-          return false;
-        }
-        previous = x.length();
-      }
-      return true;
-    }
-
-    /** This context for another repository (same registry, credential and secrets). */
-    public Context withRepository(String otherRepository) {
-      return java.util.Objects.equals(otherRepository, repository)
-          ? this
-          : new Context(registry, otherRepository, credentialSource, secrets);
+      Objects.requireNonNull(secrets, "secrets");
     }
 
     /** A context without secrets to scrub. */
     public Context(String registry, String repository, String credentialSource) {
-      this(registry, repository, credentialSource, List.of());
+      this(registry, repository, credentialSource, Secrets.NONE);
+    }
+
+    /** This context for another repository (same registry, credential and secrets). */
+    public Context withRepository(String otherRepository) {
+      return Objects.equals(otherRepository, repository)
+          ? this
+          : new Context(registry, otherRepository, credentialSource, secrets);
+    }
+
+    /** Whether the client holds no credential for the registry. */
+    public boolean anonymous() {
+      return credentialSource.equals(NO_CREDENTIALS);
     }
 
     /** {@code registry/repository} or just the registry. */
@@ -73,14 +65,7 @@ public final class Failures {
 
     /** Server text with every credential of this context replaced by {@code REDACTED}. */
     public String scrub(String text) {
-      if (text == null) {
-        return null;
-      }
-      String out = text;
-      for (String x : secrets) {
-        out = out.replace(x, "REDACTED");
-      }
-      return out;
+      return secrets.scrub(text);
     }
 
     @Override
@@ -89,17 +74,7 @@ public final class Failures {
     }
   }
 
-  /** Converts the entries of an error body to the public form. */
-  public static List<RegistryError> errors(ErrorBody body) {
-    return body.errors().stream()
-        .map(
-            e ->
-                new RegistryError(
-                    RegistryErrorCode.of(e.code()), e.code(), e.message(), e.detailJson()))
-        .toList();
-  }
-
-  /** As {@link #errors(ErrorBody)}, with the context's credentials scrubbed from server text. */
+  /** The entries of an error body in the public form, the context's credentials scrubbed. */
   public static List<RegistryError> errors(Context ctx, ErrorBody body) {
     return body.errors().stream()
         .map(
@@ -240,7 +215,7 @@ public final class Failures {
    * {@code credentials(...)} is anonymous).
    */
   static String noCredentialsHint(Context ctx) {
-    if (!ctx.credentialSource().equals("no credentials")) {
+    if (!ctx.anonymous()) {
       return "";
     }
     return "; the client has no credentials for "

@@ -7,6 +7,7 @@ import dev.flyregistry.http.HttpSettings;
 import dev.flyregistry.internal.http.HttpClients;
 import dev.flyregistry.internal.http.Redaction;
 import dev.flyregistry.internal.http.RetryExecutor;
+import dev.flyregistry.internal.http.Secrets;
 import dev.flyregistry.registry.InsufficientScopeException;
 import dev.flyregistry.registry.RegistryException;
 import java.io.IOException;
@@ -162,18 +163,17 @@ public final class RegistryTransport implements AutoCloseable {
   }
 
   private Failures.Context newContext(String registry) {
-    String repository = null;
     Optional<RegistryCredential> c = credential(registry);
     List<String> secrets = new java.util.ArrayList<>();
     c.ifPresent(
         cred -> {
-          cred.password().ifPresent(secrets::add);
-          // a Fly registry password is macaroons joined by commas: each may be echoed alone
-          cred.password().ifPresent(p -> secrets.addAll(List.of(p.split(","))));
           cred.identityToken().ifPresent(secrets::add);
           cred.password()
               .ifPresent(
                   p -> {
+                    secrets.add(p);
+                    // a Fly registry password is macaroons joined by commas: each may be echoed
+                    secrets.addAll(List.of(p.split(",")));
                     String basic =
                         okhttp3.Credentials.basic(
                             cred.username(), p, java.nio.charset.StandardCharsets.UTF_8);
@@ -182,9 +182,9 @@ public final class RegistryTransport implements AutoCloseable {
         });
     return new Failures.Context(
         registry,
-        repository,
-        c.map(x -> "credentials from " + x.source()).orElse("no credentials"),
-        secrets);
+        null,
+        c.map(x -> "credentials from " + x.source()).orElse(Failures.NO_CREDENTIALS),
+        Secrets.of(secrets, 4));
   }
 
   /**
@@ -397,9 +397,7 @@ public final class RegistryTransport implements AutoCloseable {
             + ctx.credentialSource()
             + ": insufficient scope, the token does not grant "
             + scopes
-            + (ctx.credentialSource().equals("no credentials")
-                ? "; no credentials were found for " + ctx.registry()
-                : "")
+            + (ctx.anonymous() ? "; no credentials were found for " + ctx.registry() : "")
             + (d.isEmpty() ? "" : " (" + d + ")"),
         scopes,
         status,

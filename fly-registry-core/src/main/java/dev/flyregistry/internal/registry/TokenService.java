@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.flyregistry.FlyException;
 import dev.flyregistry.auth.RegistryCredential;
+import dev.flyregistry.internal.http.Bodies;
 import dev.flyregistry.internal.http.Redaction;
 import dev.flyregistry.internal.http.RetryExecutor;
 import java.io.IOException;
@@ -29,8 +30,6 @@ import okhttp3.FormBody;
 import okhttp3.HttpUrl;
 import okhttp3.Request;
 import okhttp3.Response;
-import okio.Buffer;
-import okio.BufferedSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -263,17 +262,11 @@ public final class TokenService {
   }
 
   private static byte[] readBounded(Response response) throws IOException {
-    if (response.body() == null) {
-      return new byte[0];
+    byte[] bytes = Bodies.readAtMost(response.body(), MAX_TOKEN_RESPONSE);
+    if (bytes == null) {
+      throw new IOException("token response larger than " + MAX_TOKEN_RESPONSE + " bytes");
     }
-    BufferedSource source = response.body().source();
-    Buffer buffer = new Buffer();
-    while (buffer.size() <= MAX_TOKEN_RESPONSE) {
-      if (source.read(buffer, 8192) == -1) {
-        return buffer.readByteArray();
-      }
-    }
-    throw new IOException("token response larger than " + MAX_TOKEN_RESPONSE + " bytes");
+    return bytes;
   }
 
   BearerToken parse(byte[] body, Set<Scope> scopes, Key key, Failures.Context context) {

@@ -2,6 +2,7 @@ package dev.flyregistry.internal.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.flyregistry.internal.http.Secrets;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Set;
@@ -45,18 +46,24 @@ class ParsingTest {
   }
 
   @Test
-  void contextSortsSecretsOnceAndKeepsThemForAnotherRepository() {
+  void contextScrubsLongestSecretsFirstAndKeepsThemForAnotherRepository() {
     Failures.Context ctx =
         new Failures.Context(
-            "r.example", "a", "credentials from test", List.of("abcd", "abcdefgh", "xy"));
-    assertThat(ctx.secrets())
-        .containsExactly("abcdefgh", "abcd"); // longest first, short ones dropped
+            "r.example",
+            "a",
+            "credentials from test",
+            Secrets.of(List.of("abcd", "abcdefgh", "xy"), 4));
+    // the longer secret goes first (it contains the shorter one); a short one is not looked for
+    assertThat(ctx.scrub("token abcdefgh, abcd and xy"))
+        .isEqualTo("token REDACTED, REDACTED and xy");
     Failures.Context other = ctx.withRepository("b");
     assertThat(other.repository()).isEqualTo("b");
     assertThat(other.secrets()).isSameAs(ctx.secrets());
-    assertThat(other.scrub("token abcdefgh and abcd")).isEqualTo("token REDACTED and REDACTED");
     assertThat(ctx.withRepository("a")).isSameAs(ctx);
     assertThat(ctx.withRepository(null).where()).isEqualTo("r.example");
+    assertThat(ctx.anonymous()).isFalse();
+    assertThat(new Failures.Context("r", null, Failures.NO_CREDENTIALS).anonymous()).isTrue();
+    assertThat(ctx.secrets().toString()).doesNotContain("abcd");
   }
 
   @Test

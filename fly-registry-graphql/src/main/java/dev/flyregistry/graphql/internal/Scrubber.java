@@ -1,15 +1,15 @@
 package dev.flyregistry.graphql.internal;
 
 import dev.flyregistry.auth.FlyToken;
+import dev.flyregistry.internal.http.Secrets;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 
 /** Replaces the parts of a token with {@code REDACTED} in text that goes into messages. */
 public final class Scrubber {
   private static final int MIN_SECRET_LENGTH = 6;
 
-  private final List<String> secrets;
+  private final Secrets secrets;
 
   /**
    * @param token the token whose parts must never be shown
@@ -20,10 +20,7 @@ public final class Scrubber {
     s.add(token.registryPassword());
     s.addAll(token.macaroons());
     s.addAll(token.userTokens());
-    s.removeIf(v -> v.length() < MIN_SECRET_LENGTH);
-    // Longest first, so that a whole header is replaced before its parts.
-    s.sort(Comparator.comparingInt(String::length).reversed());
-    this.secrets = List.copyOf(s);
+    this.secrets = Secrets.of(s, MIN_SECRET_LENGTH);
   }
 
   /**
@@ -56,15 +53,6 @@ public final class Scrubber {
   }
 
   private String scrubText(String text) {
-    if (text == null) {
-      return null;
-    }
-    String out = text;
-    for (String secret : secrets) {
-      if (out.contains(secret)) {
-        out = out.replace(secret, "REDACTED");
-      }
-    }
-    return out;
+    return secrets.scrub(text);
   }
 }
