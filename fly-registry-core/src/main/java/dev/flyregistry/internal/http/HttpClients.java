@@ -11,9 +11,10 @@ public final class HttpClients {
   private HttpClients() {}
 
   /**
-   * A client with the settings' timeouts and {@code User-Agent}. Derived from the caller's client
-   * when one was given (sharing its pool), otherwise with a pool of its own sized for bulk
-   * operations.
+   * A client with the settings' timeouts and {@code User-Agent}; its calls keep the {@link
+   * WatchdogSentinel} armed, so that their timeouts do not wake OkHttp's watchdog thread. Derived
+   * from the caller's client when one was given (sharing its pool), otherwise with a pool of its
+   * own sized for bulk operations.
    */
   public static OkHttpClient create(HttpSettings settings) {
     OkHttpClient.Builder b;
@@ -30,6 +31,9 @@ public final class HttpClients {
                   new ConnectionPool(Math.max(5, settings.maxConcurrency()), 5, TimeUnit.MINUTES));
     }
     String userAgent = settings.userAgent();
+    long sentinelPeriod =
+        WatchdogSentinel.periodFor(
+            settings.callTimeout(), settings.readTimeout(), settings.writeTimeout());
     return b.connectTimeout(settings.connectTimeout())
         .readTimeout(settings.readTimeout())
         .writeTimeout(settings.writeTimeout())
@@ -37,6 +41,7 @@ public final class HttpClients {
         .retryOnConnectionFailure(true)
         .addInterceptor(
             chain -> {
+              WatchdogSentinel.INSTANCE.touch(sentinelPeriod);
               if (chain.request().header("User-Agent") != null) {
                 return chain.proceed(chain.request());
               }
