@@ -8,7 +8,7 @@
 # Other options: --no-build (use the jars of a previous build), --no-install, --out FILE,
 # and any option of dev.flyregistry.benchmarks.BenchMain (--rounds N, --refs N, --skopeo-sample N,
 # --warmup N, --warmup-passes N, --push-mib 64,512, --skip exists,push,copy,graphql,cold,hey,skopeo,noauth,token,
-# --sdk-concurrency 1,4,16,64, --jib-concurrency 1,4,16, --flyreg COMMAND, --banner TEXT). Skipping parts leaves
+# --sdk-concurrency 1,4,16,64, --jib-concurrency 1,4,16, --flyreg COMMAND, --flyreg-plain COMMAND, --banner TEXT). Skipping parts leaves
 # targets without figures; use it to iterate, not to publish.
 # Environment: MAVEN_ARGS_EXTRA adds arguments to the Maven runs (for example -o); BENCH_WORKER_JVM_ARGS adds
 # flags to every worker JVM (for example -XX:StartFlightRecording=filename=/tmp/w-{id}.jfr to profile a client; {id} is the worker number and task).
@@ -108,12 +108,16 @@ for entry in "${ENTRIES[@]}"; do
   CP="$CP:$WORK/lib/$file"
 done
 
-# The flyreg CLI for the cold-start measurement: the examples module's runnable jar, run as `java -jar` (the
-# repository's ./flyreg launcher adds a staleness check before the same command).
+# The flyreg CLI for the cold-start measurement: the repository's ./flyreg launcher (class-data-sharing archive, C1
+# for short commands) with the examples module's runnable jar, copied into the work directory so that the run does
+# not depend on the checkout; and the same jar as a plain `java -jar`, measured beside it.
 if ! printf '%s\n' "${ARGS[@]+"${ARGS[@]}"}" | grep -qx -- --flyreg; then
   if [ -f "$ROOT/fly-registry-examples/target/flyreg.jar" ]; then
-    cp "$ROOT/fly-registry-examples/target/flyreg.jar" "$WORK/flyreg.jar"
-    ARGS+=(--flyreg "java -jar $WORK/flyreg.jar")
+    rm -rf "$WORK/cli"
+    mkdir -p "$WORK/cli/fly-registry-examples/target"
+    cp "$ROOT/flyreg" "$WORK/cli/flyreg"
+    cp "$ROOT/fly-registry-examples/target/flyreg.jar" "$WORK/cli/fly-registry-examples/target/flyreg.jar"
+    ARGS+=(--flyreg "$WORK/cli/flyreg" --flyreg-plain "java -jar $WORK/cli/fly-registry-examples/target/flyreg.jar")
   fi
 fi
 

@@ -260,41 +260,56 @@ final class ExtraMeasurements implements AutoCloseable {
 
   // ------------------------------------------------------------------------ cold start
 
+  /** The cold-start commands, by the name the report gives them. */
+  static final String COLD_LAUNCHER = "flyreg manifest inspect";
+
+  static final String COLD_PLAIN = "java -jar flyreg.jar manifest inspect";
+  static final String COLD_SKOPEO = "skopeo inspect";
+
   private void coldStart(int round, BenchMain.Target t) {
     String ref = t.presentRef();
-    String flyreg = bench.options().flyreg() + " manifest inspect " + ref;
-    String skopeo = "skopeo inspect --raw --tls-verify=false docker://" + ref;
+    Map<String, String> commands = new LinkedHashMap<>();
+    commands.put(COLD_LAUNCHER, bench.options().flyreg() + " manifest inspect " + ref);
+    if (bench.options().flyregPlain() != null) {
+      commands.put(COLD_PLAIN, bench.options().flyregPlain() + " manifest inspect " + ref);
+    }
+    commands.put(COLD_SKOPEO, "skopeo inspect --raw --tls-verify=false docker://" + ref);
     int runs = bench.options().quick() ? 5 : 10;
     Map<String, List<Double>> times = new LinkedHashMap<>();
     if (Tool.exists("hyperfine")) {
       try {
         Path json = Files.createTempFile(bench.work(), "hyperfine-", ".json");
-        Tool.run(
-            List.of(
-                "hyperfine",
-                "--style",
-                "none",
-                "--warmup",
-                "1",
-                "--runs",
-                String.valueOf(runs),
-                "--export-json",
-                json.toString(),
-                flyreg,
-                skopeo),
-            Duration.ofMinutes(10));
+        List<String> argv =
+            new ArrayList<>(
+                List.of(
+                    "hyperfine",
+                    "--style",
+                    "none",
+                    "--warmup",
+                    "1",
+                    "--runs",
+                    String.valueOf(runs),
+                    "--export-json",
+                    json.toString()));
+        argv.addAll(commands.values());
+        Tool.run(argv, Duration.ofMinutes(10));
         JsonNode results = JSON.readTree(json.toFile()).path("results");
-        times.put("flyreg manifest inspect", seconds(results.path(0).path("times")));
-        times.put("skopeo inspect", seconds(results.path(1).path("times")));
+        int i = 0;
+        for (String name : commands.keySet()) {
+          times.put(name, seconds(results.path(i++).path("times")));
+        }
       } catch (IOException e) {
         throw new IllegalStateException("hyperfine output unreadable", e);
       }
     } else {
-      times.put("flyreg manifest inspect", new ArrayList<>());
-      times.put("skopeo inspect", new ArrayList<>());
-      for (int i = 0; i < runs; i++) {
-        times.get("flyreg manifest inspect").add(timeShell(flyreg));
-        times.get("skopeo inspect").add(timeShell(skopeo));
+      commands.keySet().forEach(name -> times.put(name, new ArrayList<>()));
+      for (int i = 0; i < runs + 1; i++) {
+        for (Map.Entry<String, String> c : commands.entrySet()) {
+          double s = timeShell(c.getValue());
+          if (i > 0) { // the first run of each is a warm-up, as with hyperfine
+            times.get(c.getKey()).add(s);
+          }
+        }
       }
     }
     times.forEach(
@@ -522,11 +537,19 @@ final class ExtraMeasurements implements AutoCloseable {
     if (samples.stream().anyMatch(s -> s.measurement().equals("cold"))) {
       md.append(
           "One manifest check of a present tag as a fresh process each time, on the no-auth registry"
-              + " (hyperfine when installed, one warm-up run; else an interleaved loop). The figures are the"
-              + " per-round medians of the runs; the table shows their median over rounds with min–max.\n\n");
+              + " (hyperfine when installed, one warm-up run; else an interleaved loop, also after one"
+              + " warm-up run). The figures are the per-round medians of the runs; the table shows their"
+              + " median over rounds with min–max. `flyreg` is the repository's launcher (`./flyreg`, copied"
+              + " with the jar into the work directory): the first run after a build records a"
+              + " class-data-sharing archive of the classes it loaded (the warm-up run does it here), later"
+              + " runs map it, and short commands such as this one run with the C1 compiler only. `java"
+              + " -jar flyreg.jar` is the same jar with no JVM options.\n\n");
       md.append(
           "| command | median (ms) | fastest run (ms) | slowest run (ms) |\n| --- | ---: | ---: | ---: |\n");
-      for (String client : List.of("flyreg manifest inspect", "skopeo inspect")) {
+      for (String client : List.of(COLD_LAUNCHER, COLD_PLAIN, COLD_SKOPEO)) {
+        if (samples.stream().noneMatch(s -> s.client().equals(client))) {
+          continue;
+        }
         Predicate<Sample> p = s -> s.measurement().equals("cold") && s.client().equals(client);
         md.append("| ")
             .append(client)

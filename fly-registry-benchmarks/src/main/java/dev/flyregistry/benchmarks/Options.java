@@ -26,7 +26,10 @@ import java.util.Set;
  * @param releases releases the GraphQL measurement streams
  * @param skip measurements not to run ({@code exists}, {@code push}, {@code copy}, {@code graphql},
  *     {@code cold})
- * @param flyreg the command that runs the {@code flyreg} CLI, or null to look for it
+ * @param flyreg the command that runs the {@code flyreg} CLI (the repository's launcher), or null
+ *     to look for it
+ * @param flyregPlain the command that runs the CLI's jar with no JVM options ({@code java -jar}),
+ *     measured beside the launcher; or null
  * @param workerTimeout when a worker JVM is killed
  * @param banner a line put at the top of the report (for example to mark a development run), or
  *     null
@@ -47,6 +50,7 @@ record Options(
     int releases,
     Set<String> skip,
     String flyreg,
+    String flyregPlain,
     Duration workerTimeout,
     String banner) {
 
@@ -63,6 +67,7 @@ record Options(
     List<Integer> push = quick ? List.of(64) : List.of(64, 512);
     Set<String> skip = new LinkedHashSet<>();
     String flyreg = null;
+    String flyregPlain = null;
     String banner = null;
     // --quick keeps every target computable with fewer client runs
     List<Integer> sdkConcurrency = quick ? List.of(1, 4, 16) : List.of(1, 4, 16, 64);
@@ -81,6 +86,7 @@ record Options(
         case "--push-mib" -> push = ints(value(args, ++i, a));
         case "--skip" -> skip.addAll(Arrays.asList(value(args, ++i, a).split(",")));
         case "--flyreg" -> flyreg = value(args, ++i, a);
+        case "--flyreg-plain" -> flyregPlain = value(args, ++i, a);
         case "--banner" -> banner = value(args, ++i, a);
         case "--sdk-concurrency" -> sdkConcurrency = ints(value(args, ++i, a));
         case "--jib-concurrency" -> jibConcurrency = ints(value(args, ++i, a));
@@ -109,6 +115,7 @@ record Options(
         10_000,
         skip,
         flyreg,
+        flyregPlain,
         Duration.ofMinutes(10),
         banner);
   }
