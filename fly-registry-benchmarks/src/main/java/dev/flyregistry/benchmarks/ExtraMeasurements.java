@@ -41,7 +41,7 @@ final class ExtraMeasurements implements AutoCloseable {
   private Path warmLayout;
 
   /** The warm-up image's layer: small, so that the warm-up costs little next to the push. */
-  static final int WARM_LAYER_MIB = 4;
+  static final int WARM_LAYER_MIB = 16;
 
   static final String SDK_PUSH = "SDK push";
   static final String SDK_PUSH_COLD = "SDK push, fresh JVM";
@@ -157,9 +157,10 @@ final class ExtraMeasurements implements AutoCloseable {
   }
 
   /**
-   * One SDK push in a worker JVM. Warm: the worker first pushes a small image of its own (with
-   * another client, to another repository), as a service that pushes images has done before; the
-   * measured push then runs with a new client. Cold: the measured push is the JVM's first.
+   * One SDK push in a worker JVM. Warm: the worker first pushes a small image of its own (each time
+   * with another client, to another repository) until the JIT compiler is quiet, as a service that
+   * pushes images has done before; the measured push then runs with a new client. Cold: the
+   * measured push is the JVM's first.
    */
   private void pushSdk(int round, LocalRegistry registry, int mib, Path layout, boolean warm) {
     String target =
@@ -169,6 +170,7 @@ final class ExtraMeasurements implements AutoCloseable {
     List<String> params =
         new ArrayList<>(List.of("layout=" + layout, "tag=v1", "target=" + target));
     if (warm) {
+      params.add("warmupPasses=" + bench.options().warmupPasses());
       params.add("warmLayout=" + warmLayout);
       params.add(
           "warmTarget="
@@ -183,9 +185,13 @@ final class ExtraMeasurements implements AutoCloseable {
             / MIB
             / (r.json().path("wallNanos").asDouble() / 1e9));
     v.put("cpuSeconds", r.json().path("cpuNanos").asDouble() / 1e9);
+    v.put("jitMillis", r.json().path("jitMillis").asDouble());
     v.put("peakHeapMiB", r.json().path("peakHeapBytes").asDouble() / MIB);
     v.put("maxHeapMiB", r.json().path("maxHeapBytes").asDouble() / MIB);
     v.put("bytesSentMiB", r.json().path("bytesSent").asDouble() / MIB);
+    if (warm) {
+      v.put("warmupPasses", r.json().path("warmupPasses").asDouble());
+    }
     bench.add(new Sample(round, "push", mib + " MiB", warm ? SDK_PUSH : SDK_PUSH_COLD, 0, v));
   }
 
@@ -437,10 +443,13 @@ final class ExtraMeasurements implements AutoCloseable {
               + " skopeo's blob-info cache cannot mount from one). SDK:"
               + " `RegistryClient.push(ImageSource.ociLayout(dir, \"v1\"), ref)` in a worker JVM"
               + " started with `-Xmx64m`, time measured in that JVM from the push call to its return,"
-              + " with a new client. **SDK push**: the worker first pushed a "
+              + " with a new client. **SDK push**: the worker first pushed "
               + WARM_LAYER_MIB
-              + " MiB image of its own with another client (a service that pushes images has done"
-              + " so before; the JIT compiler and class loading are behind it); **SDK push, fresh"
+              + " MiB images of its own, each with another client to another repository, until the"
+              + " JIT compiler was quiet (the existence workers' rule, at most "
+              + options.warmupPasses()
+              + " pushes): a service that pushes images has done so before, and the JIT compiler"
+              + " and class loading are behind it; **SDK push, fresh"
               + " JVM**: the measured push is the JVM's first (what a one-shot command pays)."
               + " skopeo: `skopeo copy oci:DIR:v1 docker://...` as a process (time from spawn to"
               + " exit). The three run back to back in each round, skopeo in the middle and the"

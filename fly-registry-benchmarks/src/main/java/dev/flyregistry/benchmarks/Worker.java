@@ -228,12 +228,26 @@ public final class Worker {
   private static Map<String, Object> pushSdk(Map<String, String> p) throws Exception {
     ImageSource source = ImageSource.ociLayout(Path.of(p.get("layout")), p.get("tag"));
     ImageReference target = ImageReference.parse(p.get("target"));
+    int warmPushes = 0;
     if (p.containsKey("warmLayout")) {
-      try (RegistryClient warm = RegistryClient.builder().credentials(credentials(p)).build()) {
-        warm.push(
-            ImageSource.ociLayout(Path.of(p.get("warmLayout")), "v1"),
-            ImageReference.parse(p.get("warmTarget")));
-      }
+      // pushes of a small image, each with a new client to a repository of its own (so that every
+      // pass uploads), until the JIT compiler is quiet: the same rule as the existence workers
+      ImageReference warmTarget = ImageReference.parse(p.get("warmTarget"));
+      int[] pass = {0};
+      warmPushes =
+          warmUp(
+              Integer.parseInt(p.getOrDefault("warmupPasses", "1")),
+              () -> {
+                try (RegistryClient warm =
+                    RegistryClient.builder().credentials(credentials(p)).build()) {
+                  warm.push(
+                      ImageSource.ociLayout(Path.of(p.get("warmLayout")), "v1"),
+                      ImageReference.of(
+                          warmTarget.registry(),
+                          warmTarget.repository() + "-" + pass[0]++,
+                          warmTarget.tag().orElse("v1")));
+                }
+              });
     }
     try (RegistryClient client = RegistryClient.builder().credentials(credentials(p)).build()) {
       resetPeaks();
@@ -247,6 +261,7 @@ public final class Worker {
       out.put("digest", r.digest().toString());
       out.put("peakHeapBytes", peakHeapBytes());
       out.put("maxHeapBytes", Runtime.getRuntime().maxMemory());
+      out.put("warmupPasses", warmPushes);
       return out;
     }
   }
