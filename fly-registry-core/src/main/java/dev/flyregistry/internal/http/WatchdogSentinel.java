@@ -2,6 +2,7 @@ package dev.flyregistry.internal.http;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import okio.AsyncTimeout;
 
 /**
@@ -34,6 +35,12 @@ final class WatchdogSentinel extends AsyncTimeout {
   /** The current period while armed, 0 when not armed. */
   private volatile long armedPeriodNanos;
 
+  /**
+   * Serializes this sentinel's own {@code enter}/{@code exit} calls (from callers arming it and
+   * from the watchdog re-arming it); the watchdog side only ever tries it.
+   */
+  private final ReentrantLock lock = new ReentrantLock();
+
   private WatchdogSentinel() {}
 
   /**
@@ -63,7 +70,8 @@ final class WatchdogSentinel extends AsyncTimeout {
 
   /**
    * Marks a call as started and arms the sentinel when it is not armed or armed with a longer
-   * period. Cheap when it is armed: two volatile reads (and a write once per period).
+   * period. Cheap when it is armed: two volatile reads (and a write once per period). Never throws:
+   * the sentinel only saves wake-ups, so a failure to arm it must not fail a request.
    *
    * @param periodNanos the period the calling client needs ({@link #periodFor})
    */
@@ -73,38 +81,64 @@ final class WatchdogSentinel extends AsyncTimeout {
     }
     long armed = armedPeriodNanos;
     if (armed == 0 || armed > periodNanos) {
-      arm(periodNanos);
+      lock.lock();
+      try {
+        armed = armedPeriodNanos;
+        if (armed == 0 || armed > periodNanos) {
+          reenter(periodNanos);
+        }
+      } catch (RuntimeException e) {
+        armedPeriodNanos = 0; // try again on the next call
+      } finally {
+        lock.unlock();
+      }
     }
   }
 
-  private synchronized void arm(long periodNanos) {
-    long armed = armedPeriodNanos;
-    if (armed != 0 && armed <= periodNanos) {
-      return; // armed meanwhile
-    }
+  /** Leaves the queue (if in it) and enters it again with a period; holding {@link #lock}. */
+  private void reenter(long periodNanos) {
     exit();
     timeout(periodNanos, TimeUnit.NANOSECONDS);
     armedPeriodNanos = periodNanos;
     enter();
   }
 
-  /** Runs on the watchdog thread when the period has passed: re-arms while calls are made. */
+  /**
+   * Runs on the watchdog thread when the period has passed: re-arms while calls are made, lapses
+   * otherwise. It never blocks (a caller re-arming at this moment does the job instead) and never
+   * throws (an exception would end Okio's watchdog thread, and with it every timeout in the JVM).
+   */
   @Override
-  protected synchronized void timedOut() {
-    exit();
-    if (used) {
-      used = false;
-      enter(); // same period
-    } else {
+  protected void timedOut() {
+    if (!lock.tryLock()) {
+      armedPeriodNanos = 0; // the caller holding the lock re-arms, or the next call does
+      return;
+    }
+    try {
+      exit();
+      if (used) {
+        used = false;
+        enter(); // same period
+      } else {
+        armedPeriodNanos = 0;
+      }
+    } catch (RuntimeException e) {
       armedPeriodNanos = 0;
+    } finally {
+      lock.unlock();
     }
   }
 
   /** Disarms the sentinel now (for tests, which need a known starting point). */
-  synchronized void reset() {
-    exit();
-    used = false;
-    armedPeriodNanos = 0;
+  void reset() {
+    lock.lock();
+    try {
+      exit();
+      used = false;
+      armedPeriodNanos = 0;
+    } finally {
+      lock.unlock();
+    }
   }
 
   /** Whether the sentinel is armed (for tests). */

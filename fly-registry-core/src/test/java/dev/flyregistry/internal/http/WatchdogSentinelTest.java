@@ -10,6 +10,7 @@ import java.io.InterruptedIOException;
 import java.net.InetAddress;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
@@ -170,5 +171,46 @@ class WatchdogSentinelTest {
     } finally {
       HttpClients.shutdown(client, s);
     }
+  }
+
+  @Test
+  void callersArmingWhileItFiresNeverBreakTheWatchdog() throws Exception {
+    // many threads arm it with the shortest period (100 ms) and with longer ones, so that callers
+    // re-arm it while the watchdog re-arms it; afterwards Okio's timeouts must still fire
+    long[] periods = {
+      TimeUnit.MILLISECONDS.toNanos(100),
+      TimeUnit.MILLISECONDS.toNanos(150),
+      TimeUnit.MILLISECONDS.toNanos(120)
+    };
+    java.util.concurrent.atomic.AtomicReference<Throwable> failure =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1500);
+    List<Thread> threads = new java.util.ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      int id = i;
+      Thread t =
+          new Thread(
+              () -> {
+                try {
+                  int n = 0;
+                  while (System.nanoTime() < end) {
+                    sentinel.touch(periods[(id + n++) % periods.length]);
+                    if (n % 50 == 0) {
+                      sentinel.reset(); // forces the next caller to arm it again
+                    }
+                    Thread.sleep(1);
+                  }
+                } catch (Throwable e) {
+                  failure.compareAndSet(null, e);
+                }
+              });
+      threads.add(t);
+      t.start();
+    }
+    for (Thread t : threads) {
+      t.join();
+    }
+    assertThat(failure.get()).isNull();
+    aReadTimeoutQueuedBehindTheSentinelStillFiresOnTime();
   }
 }

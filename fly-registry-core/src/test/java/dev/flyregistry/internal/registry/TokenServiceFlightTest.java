@@ -14,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
@@ -82,12 +83,31 @@ class TokenServiceFlightTest {
     holdFirst = true;
     CompletableFuture<BearerToken> first = CompletableFuture.supplyAsync(() -> token(false));
     assertThat(firstArrived.await(10, TimeUnit.SECONDS)).isTrue();
-    CompletableFuture<BearerToken> second = CompletableFuture.supplyAsync(() -> token(false));
-    Thread.sleep(200); // the second caller is waiting on the first one's exchange
+    AtomicReference<BearerToken> secondToken = new AtomicReference<>();
+    Thread second = new Thread(() -> secondToken.set(token(false)), "second-caller");
+    second.start();
+    // the second caller either waits on the first one's exchange (parked) or, wrongly, makes an
+    // exchange of its own, which the server answers at once (the thread ends)
+    awaitParkedOrDone(second);
     releaseFirst.countDown();
+    second.join(10_000);
     assertThat(first.get().token()).isEqualTo("tok-1");
-    assertThat(second.get().token()).isEqualTo("tok-1");
+    assertThat(secondToken.get().token()).isEqualTo("tok-1");
     assertThat(issued.get()).isEqualTo(1);
+  }
+
+  private static void awaitParkedOrDone(Thread t) throws InterruptedException {
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (System.nanoTime() < end) {
+      Thread.State s = t.getState();
+      if (s == Thread.State.WAITING
+          || s == Thread.State.TIMED_WAITING
+          || s == Thread.State.TERMINATED) {
+        return;
+      }
+      Thread.sleep(5);
+    }
+    throw new AssertionError(t.getName() + " neither waited nor finished: " + t.getState());
   }
 
   @Test
