@@ -81,6 +81,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * currentReleaseUnprocessed image(ref) ... }} and {@code appNameAvailable(name)}. APIs take {@code
  * Authorization: FlyV1 <token>} or {@code Bearer <token>}.
  *
+ * <p>Its servers are the JDK's HTTP server; unless the JVM already says otherwise, the emulator
+ * sets {@code sun.net.httpserver.nodelay=true} (read once, when the JVM's first such server starts)
+ * so that its answers are not held back by Nagle's algorithm (about 40 ms per request on Linux).
+ *
  * <p>Thread-safe. Every instance is independent; {@link #close()} stops it.
  */
 public final class FlyEmulator implements AutoCloseable {

@@ -83,4 +83,16 @@ class FlyEmulatorTest {
       assertThat(one.registryHost()).isNotEqualTo(two.registryHost());
     }
   }
+
+  @Test
+  void itsServersAnswerWithoutNaglesDelay() {
+    // the JDK HTTP server keeps Nagle's algorithm on unless this property says otherwise, and then
+    // each answer's body waits ~40 ms for the client's delayed acknowledgement
+    try (FlyEmulator fly = FlyEmulator.start()) {
+      assertThat(fly).isNotNull();
+      assertThat(System.getProperty(dev.flyregistry.testkit.internal.Server.NODELAY_PROPERTY))
+          .as("set by the emulator unless the application chose a value")
+          .isEqualTo("true");
+    }
+  }
 }

@@ -12,6 +12,18 @@ import java.util.concurrent.ExecutorService;
 
 /** An HTTP server on 127.0.0.1 and an ephemeral port serving one {@link Api}. */
 public final class Server implements AutoCloseable {
+  /** The JDK HTTP server's switch for {@code TCP_NODELAY} on the connections it accepts. */
+  public static final String NODELAY_PROPERTY = "sun.net.httpserver.nodelay";
+
+  static {
+    // Without it, an answer written in two parts (headers, then body) waits for the client's
+    // delayed acknowledgement: about 40 ms per request on Linux. The JDK reads it once, when the
+    // first HTTP server of the JVM starts; a value the application set is kept.
+    if (System.getProperty(NODELAY_PROPERTY) == null) {
+      System.setProperty(NODELAY_PROPERTY, "true");
+    }
+  }
+
   private final HttpServer http;
   private final Api api;
   private final Metrics metrics;
