@@ -45,8 +45,6 @@ public final class BenchMain {
           + "application/vnd.oci.image.manifest.v1+json, "
           + "application/vnd.docker.distribution.manifest.v2+json";
   static final int REPOSITORIES = 10;
-  static final String NODELAY_PROPERTY = "sun.net.httpserver.nodelay";
-
   static final String USER = "testuser";
   static final String PASSWORD = "testpassword";
 
@@ -86,12 +84,6 @@ public final class BenchMain {
    * @throws Exception when a measurement fails
    */
   public static void main(String[] args) throws Exception {
-    // The JDK's HTTP server (the token issuer, the emulator) leaves Nagle's algorithm on unless
-    // told
-    // otherwise: an answer written in two parts (headers, then body) waited ~40 ms for the client's
-    // delayed acknowledgement, so each token request took ~50 ms instead of 5-10. Set before the
-    // first server starts (the property is read once); Go's servers, like the registry, set it too.
-    System.setProperty(NODELAY_PROPERTY, "true");
     Options options = Options.parse(args);
     BenchMain bench = new BenchMain(options);
     try {

@@ -85,7 +85,7 @@ class FlyEmulatorTest {
   }
 
   @Test
-  void itsServersAnswerWithoutNaglesDelay() {
+  void startingItTurnsOnTheJdkHttpServersNoDelayOption() {
     // the JDK HTTP server keeps Nagle's algorithm on unless this property says otherwise, and then
     // each answer's body waits ~40 ms for the client's delayed acknowledgement
     try (FlyEmulator fly = FlyEmulator.start()) {

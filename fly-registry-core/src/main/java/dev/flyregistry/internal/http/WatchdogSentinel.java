@@ -20,8 +20,8 @@ import okio.AsyncTimeout;
  * while requests flow it stays at the head of the queue, so their timeouts are queued behind it
  * without a wake-up, and they still fire on time (the watchdog wakes for the sentinel at most once
  * per period, re-arms it, then waits for the next earliest deadline). It re-arms only while calls
- * are being made: a period without any lets it lapse, and the watchdog idles out as usual. It has
- * no effect on what times out or when; only on how often a thread is woken to check.
+ * are being made: a whole period without any lets it lapse, and the watchdog idles out as usual. It
+ * has no effect on what times out or when; only on how often a thread is woken to check.
  */
 final class WatchdogSentinel extends AsyncTimeout {
   static final WatchdogSentinel INSTANCE = new WatchdogSentinel();
