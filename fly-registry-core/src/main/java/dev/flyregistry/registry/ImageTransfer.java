@@ -2,6 +2,7 @@ package dev.flyregistry.registry;
 
 import dev.flyregistry.internal.http.RetryExecutor;
 import dev.flyregistry.internal.registry.Failures;
+import dev.flyregistry.internal.registry.Parallel;
 import dev.flyregistry.internal.registry.RegistryTransport;
 import dev.flyregistry.internal.registry.Scope;
 import java.io.IOException;
@@ -12,13 +13,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Function;
 import okhttp3.HttpUrl;
 import okhttp3.Request;
 
@@ -183,8 +177,11 @@ final class ImageTransfer {
     Map<Digest, Descriptor> blobs = new LinkedHashMap<>();
     collect(root, manifests, children, blobs, 0);
 
-    runAll(
+    Parallel.map(
         new ArrayList<>(blobs.values()),
+        concurrency,
+        "push",
+        blob -> target.registry(),
         blob -> uploads.transfer(t, blob, origin, mountFrom, progress, stats));
 
     for (Manifest child : children) {
@@ -232,56 +229,6 @@ final class ImageTransfer {
 
   private static boolean isForeign(Descriptor d) {
     return !d.urls().isEmpty() && d.mediaType().contains("foreign");
-  }
-
-  private <T> void runAll(List<T> items, Function<T, ?> task) {
-    if (items.isEmpty()) {
-      return;
-    }
-    int threads = Math.min(concurrency, items.size());
-    if (threads <= 1) {
-      for (T item : items) {
-        task.apply(item);
-      }
-      return;
-    }
-    ExecutorService pool = Executors.newFixedThreadPool(threads, daemonThreads());
-    try {
-      List<Future<?>> futures = new ArrayList<>();
-      for (T item : items) {
-        futures.add(pool.submit(() -> task.apply(item)));
-      }
-      for (Future<?> f : futures) {
-        try {
-          f.get();
-        } catch (ExecutionException e) {
-          futures.forEach(x -> x.cancel(true));
-          Throwable cause = e.getCause();
-          if (cause instanceof RuntimeException re) {
-            throw re;
-          }
-          if (cause instanceof Error err) {
-            throw err;
-          }
-          throw new RegistryException("push failed: " + cause, 0, List.of(), null, null, cause);
-        } catch (InterruptedException e) {
-          futures.forEach(x -> x.cancel(true));
-          Thread.currentThread().interrupt();
-          throw new RegistryIoException("push interrupted", 0, List.of(), null, null, e);
-        }
-      }
-    } finally {
-      pool.shutdownNow();
-    }
-  }
-
-  private static ThreadFactory daemonThreads() {
-    AtomicInteger n = new AtomicInteger();
-    return r -> {
-      Thread th = new Thread(r, "fly-registry-push-" + n.incrementAndGet());
-      th.setDaemon(true);
-      return th;
-    };
   }
 
   /** Streams blobs from a repository of a registry: {@code GET /v2/<name>/blobs/<digest>}. */

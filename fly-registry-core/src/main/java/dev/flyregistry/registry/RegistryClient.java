@@ -10,6 +10,7 @@ import dev.flyregistry.internal.http.RetryExecutor;
 import dev.flyregistry.internal.registry.ErrorBody;
 import dev.flyregistry.internal.registry.Failures;
 import dev.flyregistry.internal.registry.LinkHeader;
+import dev.flyregistry.internal.registry.Parallel;
 import dev.flyregistry.internal.registry.RegistryTransport;
 import dev.flyregistry.internal.registry.Scope;
 import java.io.IOException;
@@ -24,12 +25,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import okhttp3.HttpUrl;
 import okhttp3.Request;
@@ -494,53 +489,12 @@ public final class RegistryClient implements AutoCloseable {
     if (unique.isEmpty()) {
       return out;
     }
-    int threads = Math.min(maxConcurrency, unique.size());
-    if (threads == 1) {
-      for (ImageReference r : unique) {
-        out.put(r, head(r));
-      }
-      return out;
+    List<Optional<Descriptor>> found =
+        Parallel.map(unique, maxConcurrency, "existsAll", ImageReference::registry, this::head);
+    for (int i = 0; i < unique.size(); i++) {
+      out.put(unique.get(i), found.get(i));
     }
-    ExecutorService pool = Executors.newFixedThreadPool(threads, daemonThreads());
-    try {
-      List<Future<Optional<Descriptor>>> futures = new ArrayList<>(unique.size());
-      for (ImageReference r : unique) {
-        futures.add(pool.submit(() -> head(r)));
-      }
-      for (int i = 0; i < unique.size(); i++) {
-        try {
-          out.put(unique.get(i), futures.get(i).get());
-        } catch (ExecutionException e) {
-          futures.forEach(f -> f.cancel(true));
-          Throwable cause = e.getCause();
-          if (cause instanceof RuntimeException re) {
-            throw re;
-          }
-          if (cause instanceof Error err) {
-            throw err;
-          }
-          throw new RegistryException(
-              "existsAll: " + cause, 0, List.of(), unique.get(i).registry(), null, cause);
-        } catch (InterruptedException e) {
-          futures.forEach(f -> f.cancel(true));
-          Thread.currentThread().interrupt();
-          throw new RegistryIoException(
-              "existsAll interrupted", 0, List.of(), unique.get(i).registry(), null, e);
-        }
-      }
-      return out;
-    } finally {
-      pool.shutdownNow();
-    }
-  }
-
-  private static ThreadFactory daemonThreads() {
-    AtomicInteger n = new AtomicInteger();
-    return r -> {
-      Thread t = new Thread(r, "fly-registry-exists-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    };
+    return out;
   }
 
   /**
