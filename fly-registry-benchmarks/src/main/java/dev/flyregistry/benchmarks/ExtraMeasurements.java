@@ -464,19 +464,14 @@ final class ExtraMeasurements implements AutoCloseable {
                   s.measurement().equals("push")
                       && s.mode().equals(mib + " MiB")
                       && s.client().equals(client);
-          md.append("| ")
-              .append(mib)
-              .append(" MiB | ")
-              .append(client)
-              .append(" | ")
-              .append(report.stat(p, "seconds", 2))
-              .append(" | ")
-              .append(report.stat(p, "MiBPerSecond", 0))
-              .append(" | ")
-              .append(report.stat(p, "cpuSeconds", 2))
-              .append(" | ")
-              .append(report.stat(p, "peakHeapMiB", 1))
-              .append(" |\n");
+          md.append(
+              Report.row(
+                  mib + " MiB",
+                  client,
+                  report.stat(p, "seconds", 2),
+                  report.stat(p, "MiBPerSecond", 0),
+                  report.stat(p, "cpuSeconds", 2),
+                  report.stat(p, "peakHeapMiB", 1)));
         }
       }
       md.append('\n');
@@ -498,19 +493,14 @@ final class ExtraMeasurements implements AutoCloseable {
         if (samples.stream().noneMatch(p)) {
           continue;
         }
-        md.append("| ")
-            .append(mode)
-            .append(" | ")
-            .append(report.stat(p, "seconds", 3))
-            .append(" | ")
-            .append(report.stat(p, "layerBytesSent", 0))
-            .append(" | ")
-            .append(report.stat(p, "blobsMounted", 0))
-            .append(" | ")
-            .append(report.stat(p, "blobsCopied", 0))
-            .append(" | ")
-            .append(report.stat(p, "wireBytesToRegistry", 0))
-            .append(" |\n");
+        md.append(
+            Report.row(
+                mode,
+                report.stat(p, "seconds", 3),
+                report.stat(p, "layerBytesSent", 0),
+                report.stat(p, "blobsMounted", 0),
+                report.stat(p, "blobsCopied", 0),
+                report.stat(p, "wireBytesToRegistry", 0)));
       }
       md.append('\n');
     } else {
@@ -528,17 +518,15 @@ final class ExtraMeasurements implements AutoCloseable {
           "| client | time (s) | releases/s | CPU (s) | peak heap (MiB) | max heap (MiB) |\n"
               + "| --- | ---: | ---: | ---: | ---: | ---: |\n");
       Predicate<Sample> p = s -> s.measurement().equals("graphql");
-      md.append("| SDK releases().stream | ")
-          .append(report.stat(p, "seconds", 2))
-          .append(" | ")
-          .append(report.stat(p, "releasesPerSecond", 0))
-          .append(" | ")
-          .append(report.stat(p, "cpuSeconds", 2))
-          .append(" | ")
-          .append(report.stat(p, "peakHeapMiB", 1))
-          .append(" | ")
-          .append(report.stat(p, "maxHeapMiB", 0))
-          .append(" |\n\n");
+      md.append(
+              Report.row(
+                  "SDK releases().stream",
+                  report.stat(p, "seconds", 2),
+                  report.stat(p, "releasesPerSecond", 0),
+                  report.stat(p, "cpuSeconds", 2),
+                  report.stat(p, "peakHeapMiB", 1),
+                  report.stat(p, "maxHeapMiB", 0)))
+          .append('\n');
     } else {
       md.append(notMeasured(options, "graphql"));
     }
@@ -560,15 +548,12 @@ final class ExtraMeasurements implements AutoCloseable {
           continue;
         }
         Predicate<Sample> p = s -> s.measurement().equals("cold") && s.client().equals(client);
-        md.append("| ")
-            .append(client)
-            .append(" | ")
-            .append(report.stat(p, "medianMs", 0))
-            .append(" | ")
-            .append(report.stat(p, "minMs", 0))
-            .append(" | ")
-            .append(report.stat(p, "maxMs", 0))
-            .append(" |\n");
+        md.append(
+            Report.row(
+                client,
+                report.stat(p, "medianMs", 0),
+                report.stat(p, "minMs", 0),
+                report.stat(p, "maxMs", 0)));
       }
       md.append('\n');
     } else {

@@ -96,15 +96,12 @@ final class Report {
         new ArrayList<>(new Targets(samples, options.rounds()).evaluate(modes));
     outcomes.addAll(ExtraMeasurements.targets(samples, options));
     for (Targets.Outcome o : outcomes) {
-      md.append("| ")
-          .append(cell(o.name()))
-          .append(" | ")
-          .append(cell(o.measured()))
-          .append(" | ")
-          .append(o.met() == null ? "not measured" : o.met() ? "**met**" : "**missed**")
-          .append(" | ")
-          .append(cell(o.detail()))
-          .append(" |\n");
+      md.append(
+          row(
+              cell(o.name()),
+              cell(o.measured()),
+              o.met() == null ? "not measured" : o.met() ? "**met**" : "**missed**",
+              cell(o.detail())));
     }
     md.append('\n');
     List<Targets.Outcome> missed =
@@ -159,19 +156,17 @@ final class Report {
                       && s.mode().equals(mode)
                       && s.client().equals(client)
                       && s.concurrency() == c;
-          md.append("| ")
-              .append(client)
-              .append(" | ")
-              .append(c == 0 ? "—" : String.valueOf(c))
-              .append(" | ");
-          md.append(stat(p, "checksPerSecond", 0)).append(" | ");
-          md.append(stat(p, "cpuMicrosPerCheck", 0)).append(" | ");
-          md.append(stat(p, "jitMillis", 0)).append(" | ");
-          md.append(stat(p, "sockets", 0)).append(" |");
-          if (mode.equals("token")) {
-            md.append(' ').append(stat(p, "tokenRequests", 0)).append(" |");
+          List<Object> cells = new ArrayList<>();
+          cells.add(client);
+          cells.add(c == 0 ? "—" : String.valueOf(c));
+          for (String key :
+              List.of("checksPerSecond", "cpuMicrosPerCheck", "jitMillis", "sockets")) {
+            cells.add(stat(p, key, 0));
           }
-          md.append('\n');
+          if (mode.equals("token")) {
+            cells.add(stat(p, "tokenRequests", 0));
+          }
+          md.append(row(cells.toArray()));
         }
       }
       md.append('\n');
@@ -200,19 +195,14 @@ final class Report {
                       .append('=')
                       .append(Stats.number(e.getValue(), 1))
                       .append(' '));
-      md.append("| ")
-          .append(s.round())
-          .append(" | ")
-          .append(s.measurement())
-          .append(" | ")
-          .append(s.mode())
-          .append(" | ")
-          .append(s.client())
-          .append(" | ")
-          .append(s.concurrency() == 0 ? "—" : s.concurrency())
-          .append(" | ")
-          .append(f.toString().trim())
-          .append(" |\n");
+      md.append(
+          row(
+              s.round(),
+              s.measurement(),
+              s.mode(),
+              s.client(),
+              s.concurrency() == 0 ? "—" : s.concurrency(),
+              f.toString().trim()));
     }
     md.append("\n</details>\n");
     return md.toString();
@@ -258,6 +248,15 @@ final class Report {
         + " Go client spends; on two cores every client's CPU is taken from the registry.\n"
         + "- **Rounds**: every measurement runs once per round; the order rotates from round to round. "
         + "Tables show the median over rounds with min–max; ratios compare clients within a round.\n\n";
+  }
+
+  /** One row of a Markdown table: {@code | a | b | c |} and a line break. */
+  static String row(Object... cells) {
+    StringBuilder b = new StringBuilder("|");
+    for (Object c : cells) {
+      b.append(' ').append(c).append(" |");
+    }
+    return b.append('\n').toString();
   }
 
   String stat(Predicate<Sample> filter, String key, int decimals) {

@@ -130,4 +130,11 @@ class ParsingTest {
     assertThatThrownBy(() -> Options.parse(new String[] {"--bogus"}))
         .isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  void aTableRowSeparatesItsCellsWithPipesAndEndsTheLine() {
+    assertThat(Report.row("SDK existsAll", 16, "973 (881–1,001)"))
+        .isEqualTo("| SDK existsAll | 16 | 973 (881–1,001) |\n");
+    assertThat(Report.row()).isEqualTo("|\n");
+  }
 }

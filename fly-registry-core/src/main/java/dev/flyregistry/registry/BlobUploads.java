@@ -20,6 +20,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
 import okhttp3.Request;
@@ -118,6 +119,16 @@ final class BlobUploads {
     }
   }
 
+  /** {@link RegistryTransport#execute} for the target's registry, repository and scopes. */
+  private <T> T execute(
+      Target t,
+      String op,
+      Supplier<Request.Builder> request,
+      RetryExecutor.Mode mode,
+      RetryExecutor.ResponseHandler<T> handler) {
+    return transport.execute(t.registry(), t.repository(), t.scopes(), op, request, mode, handler);
+  }
+
   private HttpUrl base(Target t) {
     return transport.baseUrl(t.registry()).newBuilder().addPathSegments(t.repository()).build();
   }
@@ -142,10 +153,8 @@ final class BlobUploads {
     HttpUrl url = blobUrl(t, digest);
     String op = "HEAD blob " + t.where() + "@" + digest;
     Failures.Context ctx = transport.context(t.registry(), t.repository());
-    return transport.execute(
-        t.registry(),
-        t.repository(),
-        t.scopes(),
+    return execute(
+        t,
         op,
         () -> new Request.Builder().url(url).head(),
         RetryExecutor.Mode.IDEMPOTENT,
@@ -298,10 +307,8 @@ final class BlobUploads {
     HttpUrl url = uploadsUrl(t);
     String op = "POST blob upload " + t.where();
     Failures.Context ctx = transport.context(t.registry(), t.repository());
-    return transport.execute(
-        t.registry(),
-        t.repository(),
-        t.scopes(),
+    return execute(
+        t,
         op,
         () -> new Request.Builder().url(url).post(EMPTY),
         RetryExecutor.Mode.IDEMPOTENT,
@@ -323,10 +330,8 @@ final class BlobUploads {
             .build();
     String op = "POST blob mount " + digest + " from " + from + " to " + t.where();
     Failures.Context ctx = transport.context(t.registry(), t.repository());
-    return transport.execute(
-        t.registry(),
-        t.repository(),
-        t.scopes(),
+    return execute(
+        t,
         op,
         () -> new Request.Builder().url(url).post(EMPTY),
         RetryExecutor.Mode.IDEMPOTENT,
@@ -389,10 +394,8 @@ final class BlobUploads {
   void cancel(Target t, Session session) {
     String op = "DELETE blob upload " + Redaction.url(session.location());
     try {
-      transport.execute(
-          t.registry(),
-          t.repository(),
-          t.scopes(),
+      execute(
+          t,
           op,
           () -> new Request.Builder().url(session.location()).delete(),
           RetryExecutor.Mode.NOT_AFTER_SEND,
@@ -645,10 +648,8 @@ final class BlobUploads {
             + (start + len - 1)
             + ")";
     Failures.Context ctx = transport.context(t.registry(), t.repository());
-    return transport.execute(
-        t.registry(),
-        t.repository(),
-        t.scopes(),
+    return execute(
+        t,
         op,
         () ->
             new Request.Builder()
@@ -677,10 +678,8 @@ final class BlobUploads {
   private Status status(Target t, HttpUrl location, Descriptor blob, long expected) {
     String op = "GET blob upload status " + blob.digest() + " at " + t.where();
     Failures.Context ctx = transport.context(t.registry(), t.repository());
-    return transport.execute(
-        t.registry(),
-        t.repository(),
-        t.scopes(),
+    return execute(
+        t,
         op,
         () -> new Request.Builder().url(location).get(),
         RetryExecutor.Mode.IDEMPOTENT,
@@ -734,10 +733,8 @@ final class BlobUploads {
       Descriptor blob,
       java.util.function.Supplier<RequestBody> body) {
     Failures.Context ctx = transport.context(t.registry(), t.repository());
-    transport.execute(
-        t.registry(),
-        t.repository(),
-        t.scopes(),
+    execute(
+        t,
         op,
         () -> new Request.Builder().url(url).put(body.get()),
         RetryExecutor.Mode.NOT_AFTER_SEND,
@@ -772,10 +769,8 @@ final class BlobUploads {
       throw new IllegalArgumentException(
           "manifest media type is not a media type: " + manifest.mediaType());
     }
-    return transport.execute(
-        t.registry(),
-        t.repository(),
-        t.scopes(),
+    return execute(
+        t,
         op,
         () -> new Request.Builder().url(url).put(RequestBody.create(bytes, type)),
         RetryExecutor.Mode.IDEMPOTENT,
@@ -808,10 +803,8 @@ final class BlobUploads {
         base(t).newBuilder().addPathSegment("manifests").addPathSegment(digest.toString()).build();
     String op = "DELETE manifest " + t.where() + "@" + digest;
     Failures.Context ctx = transport.context(t.registry(), t.repository());
-    return transport.execute(
-        t.registry(),
-        t.repository(),
-        t.scopes(),
+    return execute(
+        t,
         op,
         () -> new Request.Builder().url(url).delete(),
         RetryExecutor.Mode.IDEMPOTENT,
