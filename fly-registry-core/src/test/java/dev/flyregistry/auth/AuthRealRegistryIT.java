@@ -50,18 +50,18 @@ class AuthRealRegistryIT {
         issuer.realm(), issuer.service(), issuer.issuer(), issuer.certificatePem());
   }
 
+  /** Pushes the test images to {@code app-1} as the user allowed to push. */
+  private PushedImages pushApp1(LocalRegistry registry, Skopeo skopeo) {
+    return PushedImages.push(
+        registry, skopeo, Skopeo.basic(LocalRegistry.USER, LocalRegistry.PASSWORD), tmp, "app-1");
+  }
+
   @Test
   void tokenModePullOnlyUserReadsWithPull() throws Exception {
     try (TokenIssuer issuer = TokenIssuer.start();
         LocalRegistry registry = LocalRegistry.startToken(tokenAuth(issuer))) {
       Skopeo skopeo = Skopeo.create();
-      PushedImages images =
-          PushedImages.push(
-              registry,
-              skopeo,
-              Skopeo.basic(LocalRegistry.USER, LocalRegistry.PASSWORD),
-              tmp,
-              "app-1");
+      PushedImages images = pushApp1(registry, skopeo);
       Map<ManifestKind, byte[]> raw = new EnumMap<>(ManifestKind.class);
       for (ManifestKind kind : ManifestKind.values()) {
         raw.put(kind, skopeo.inspectRaw(images.ref(kind), Skopeo.basic("reader", "readerpass")));
@@ -97,13 +97,7 @@ class AuthRealRegistryIT {
     try (TokenIssuer issuer = TokenIssuer.start();
         LocalRegistry registry = LocalRegistry.startToken(tokenAuth(issuer))) {
       Skopeo skopeo = Skopeo.create();
-      PushedImages images =
-          PushedImages.push(
-              registry,
-              skopeo,
-              Skopeo.basic(LocalRegistry.USER, LocalRegistry.PASSWORD),
-              tmp,
-              "app-1");
+      PushedImages images = pushApp1(registry, skopeo);
       byte[] manifest =
           skopeo.inspectRaw(
               images.ref(ManifestKind.OCI_MANIFEST), Skopeo.basic("reader", "readerpass"));
@@ -142,14 +136,7 @@ class AuthRealRegistryIT {
       String token = token(issuer, "reader", "readerpass", "repository:app-1:pull,push");
       JsonNode claims = claims(token);
       assertThat(claims.get("access").get(0).get("actions").toString()).isEqualTo("[\"pull\"]");
-      HttpResponse<String> put =
-          http.send(
-              HttpRequest.newBuilder(registry.baseUri().resolve("/v2/app-1/manifests/copied"))
-                  .header("Authorization", "Bearer " + token)
-                  .header("Content-Type", "application/vnd.oci.image.manifest.v1+json")
-                  .PUT(HttpRequest.BodyPublishers.ofByteArray(manifest))
-                  .build(),
-              HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> put = putCopied(registry, token, manifest);
       assertThat(put.statusCode()).isEqualTo(401);
       assertThat(put.headers().firstValue("WWW-Authenticate").orElseThrow())
           .contains("error=\"insufficient_scope\"")
@@ -157,29 +144,28 @@ class AuthRealRegistryIT {
           .containsPattern("repository:app-1:(pull,push|push,pull)");
       // a user allowed to push gets through with the same request
       String pusher = token(issuer, "testuser", "testpassword", "repository:app-1:pull,push");
-      HttpResponse<String> ok =
-          http.send(
-              HttpRequest.newBuilder(registry.baseUri().resolve("/v2/app-1/manifests/copied"))
-                  .header("Authorization", "Bearer " + pusher)
-                  .header("Content-Type", "application/vnd.oci.image.manifest.v1+json")
-                  .PUT(HttpRequest.BodyPublishers.ofByteArray(manifest))
-                  .build(),
-              HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> ok = putCopied(registry, pusher, manifest);
       assertThat(ok.statusCode()).isEqualTo(201);
     }
+  }
+
+  /** PUTs {@code manifest} as {@code app-1:copied} with the Bearer {@code token}. */
+  private HttpResponse<String> putCopied(LocalRegistry registry, String token, byte[] manifest)
+      throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(registry.baseUri().resolve("/v2/app-1/manifests/copied"))
+            .header("Authorization", "Bearer " + token)
+            .header("Content-Type", "application/vnd.oci.image.manifest.v1+json")
+            .PUT(HttpRequest.BodyPublishers.ofByteArray(manifest))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   @Test
   void tokenModeIdentityTokenFromConfigJsonUsesTheRefreshFlow() throws Exception {
     try (TokenIssuer issuer = TokenIssuer.start();
         LocalRegistry registry = LocalRegistry.startToken(tokenAuth(issuer))) {
-      PushedImages images =
-          PushedImages.push(
-              registry,
-              Skopeo.create(),
-              Skopeo.basic(LocalRegistry.USER, LocalRegistry.PASSWORD),
-              tmp,
-              "app-1");
+      PushedImages images = pushApp1(registry, Skopeo.create());
       HttpResponse<String> login =
           http.send(
               HttpRequest.newBuilder(URI.create(issuer.realm()))
@@ -257,13 +243,7 @@ class AuthRealRegistryIT {
   void basicModeFlyLoginIsReadByTheSdkAndBySkopeo() throws Exception {
     try (LocalRegistry registry = LocalRegistry.startHtpasswd()) {
       Skopeo skopeo = Skopeo.create();
-      PushedImages images =
-          PushedImages.push(
-              registry,
-              skopeo,
-              Skopeo.basic(LocalRegistry.USER, LocalRegistry.PASSWORD),
-              tmp,
-              "app-1");
+      PushedImages images = pushApp1(registry, skopeo);
       Path dockerDir = tmp.resolve("docker");
       Files.createDirectories(dockerDir);
       Files.writeString(

@@ -6,14 +6,11 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import dev.flyregistry.auth.FlyToken;
 import dev.flyregistry.http.HttpSettings;
 import dev.flyregistry.http.RetrySettings;
-import java.net.InetAddress;
-import java.net.ServerSocket;
+import dev.flyregistry.testing.FaultsTestBase;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import mockwebserver3.MockResponse;
-import mockwebserver3.MockWebServer;
 import mockwebserver3.SocketEffect;
 import okio.Buffer;
 import org.junit.jupiter.api.AfterEach;
@@ -27,21 +24,13 @@ import org.junit.jupiter.api.Timeout;
  * refused, not applied). The {@code @Timeout} is a hang guard.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-class MachinesFaultsTest {
+class MachinesFaultsTest extends FaultsTestBase {
   private static final String APP = "{\"id\":\"a1\",\"name\":\"my-app\",\"status\":\"deployed\"}";
 
-  private final MockWebServer server = new MockWebServer();
-  private final List<Duration> sleeps = new CopyOnWriteArrayList<>();
-  private final HttpSettings http =
-      HttpSettings.defaults()
-          .withSleeper(sleeps::add)
-          .withReadTimeout(Duration.ofMillis(400))
-          .withCallTimeout(Duration.ofSeconds(2));
   private MachinesClient client;
 
   @BeforeEach
-  void start() throws Exception {
-    server.start(InetAddress.getByName("127.0.0.1"), 0);
+  void start() {
     client = client(http);
   }
 
@@ -59,7 +48,6 @@ class MachinesFaultsTest {
   @AfterEach
   void stop() {
     client.close();
-    server.close();
   }
 
   private static MockResponse.Builder app() {
@@ -69,18 +57,9 @@ class MachinesFaultsTest {
         .body(APP);
   }
 
-  private void enqueue(int times, MockResponse.Builder b) {
-    for (int i = 0; i < times; i++) {
-      server.enqueue(b.build());
-    }
-  }
-
   @Test
   void connectionRefusedIsAMachinesApiException() throws Exception {
-    int port;
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-      port = s.getLocalPort();
-    }
+    int port = closedPort();
     MachinesClient dead =
         MachinesClient.builder()
             .token(FlyToken.parse("fo1_faults-token-value"))

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
+import java.util.function.BiFunction;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -21,13 +22,17 @@ import net.jqwik.api.Provide;
 class ImageReferenceProperties {
   private static final String HEX = "0123456789abcdef";
 
+  /** Lower-case letters and digits, 1 to {@code maxLength} of them. */
+  private static Arbitrary<String> lowerAlnum(int maxLength) {
+    return Arbitraries.strings()
+        .withChars("abcdefghijklmnopqrstuvwxyz0123456789")
+        .ofMinLength(1)
+        .ofMaxLength(maxLength);
+  }
+
   @Provide
   Arbitrary<String> component() {
-    Arbitrary<String> alnum =
-        Arbitraries.strings()
-            .withChars("abcdefghijklmnopqrstuvwxyz0123456789")
-            .ofMinLength(1)
-            .ofMaxLength(8);
+    Arbitrary<String> alnum = lowerAlnum(8);
     Arbitrary<String> sep = Arbitraries.of(".", "_", "__", "-", "--", "---");
     return Combinators.combine(alnum, sep, alnum, Arbitraries.integers().between(0, 2))
         .as((a, s, b, n) -> n == 0 ? a : n == 1 ? a + s + b : a + s + b + s + a);
@@ -35,11 +40,7 @@ class ImageReferenceProperties {
 
   @Provide
   Arbitrary<String> host() {
-    Arbitrary<String> label =
-        Arbitraries.strings()
-            .withChars("abcdefghijklmnopqrstuvwxyz0123456789")
-            .ofMinLength(1)
-            .ofMaxLength(10);
+    Arbitrary<String> label = lowerAlnum(10);
     Arbitrary<String> named =
         Combinators.combine(label, label, Arbitraries.of("io", "com", "dev"))
             .as((a, b, tld) -> a + "." + b + "." + tld);
@@ -92,25 +93,11 @@ class ImageReferenceProperties {
         Arbitraries.of(
             ':', '@', '/', '.', '-', '_', ' ', '\t', '\n', 'A', 'Z', '%', '#', '?', '\0', 'é',
             '\u202e', '[', ']', '\\', '"');
-    return Combinators.combine(
-            validReference(),
-            Arbitraries.integers().between(0, 10_000),
-            odd,
-            Arbitraries.integers().between(0, 3))
-        .as(
-            (s, pos, c, kind) -> {
-              int i = pos % (s.length() + 1);
-              switch (kind) {
-                case 0:
-                  return s.substring(0, i) + c + s.substring(i);
-                case 1:
-                  return i < s.length() ? s.substring(0, i) + s.substring(i + 1) : s;
-                case 2:
-                  return i < s.length() ? s.substring(0, i) + c + s.substring(i + 1) : s + c;
-                default:
-                  return s.substring(0, i) + s.substring(i) + s.substring(i);
-              }
-            });
+    return oneEdit(
+        validReference(),
+        10_000,
+        odd,
+        (s, i) -> s.substring(0, i) + s.substring(i) + s.substring(i));
   }
 
   @Property(tries = 10_000)
@@ -166,10 +153,27 @@ class ImageReferenceProperties {
 
   @Provide
   Arbitrary<String> nearValidDigest() {
+    return oneEdit(
+        digest(),
+        200,
+        Arbitraries.of('G', 'A', 'F', ':', ' ', '0', 'é', '\n', '-'),
+        (s, i) -> s.toUpperCase(java.util.Locale.ROOT));
+  }
+
+  /**
+   * {@code valid} with one edit at a generated position {@code i}: a character of {@code chars}
+   * inserted, the character at {@code i} deleted or replaced, or {@code otherEdit} of the string
+   * and {@code i}.
+   */
+  private static Arbitrary<String> oneEdit(
+      Arbitrary<String> valid,
+      int maxPosition,
+      Arbitrary<Character> chars,
+      BiFunction<String, Integer, String> otherEdit) {
     return Combinators.combine(
-            digest(),
-            Arbitraries.integers().between(0, 200),
-            Arbitraries.of('G', 'A', 'F', ':', ' ', '0', 'é', '\n', '-'),
+            valid,
+            Arbitraries.integers().between(0, maxPosition),
+            chars,
             Arbitraries.integers().between(0, 3))
         .as(
             (s, pos, c, kind) -> {
@@ -182,7 +186,7 @@ class ImageReferenceProperties {
                 case 2:
                   return i < s.length() ? s.substring(0, i) + c + s.substring(i + 1) : s + c;
                 default:
-                  return s.toUpperCase(java.util.Locale.ROOT);
+                  return otherEdit.apply(s, i);
               }
             });
   }

@@ -69,6 +69,12 @@ class RegistryAuthTest {
     return Credentials.basic("alice", PASSWORD);
   }
 
+  /** An identity token (refresh token) for alice, as {@code docker login} stores one. */
+  private static Credentials identityToken() {
+    return host ->
+        Optional.of(RegistryCredential.identityToken("alice", "refresh-secret", "config.json"));
+  }
+
   private Digest put(String repo, String tag) {
     return fake.put(repo, tag, FakeRegistry.ociManifest(repo + tag), MediaTypes.OCI_MANIFEST);
   }
@@ -220,10 +226,7 @@ class RegistryAuthTest {
     fake.auth = FakeRegistry.Auth.BEARER;
     tokens.refreshToken = "refresh-secret";
     put("app", "v1");
-    Credentials creds =
-        host ->
-            Optional.of(RegistryCredential.identityToken("alice", "refresh-secret", "config.json"));
-    try (RegistryClient c = client(creds)) {
+    try (RegistryClient c = client(identityToken())) {
       assertThat(c.exists(ref("app:v1"))).isTrue();
     }
     assertThat(tokens.postRequests.get()).isEqualTo(1);
@@ -243,10 +246,7 @@ class RegistryAuthTest {
     fake.auth = FakeRegistry.Auth.BEARER;
     tokens.postSupported = false;
     put("app", "v1");
-    Credentials creds =
-        host ->
-            Optional.of(RegistryCredential.identityToken("alice", "refresh-secret", "config.json"));
-    try (RegistryClient c = client(creds)) {
+    try (RegistryClient c = client(identityToken())) {
       assertThat(c.exists(ref("app:v1"))).isTrue();
     }
     assertThat(tokens.recorded)

@@ -7,17 +7,14 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import dev.flyregistry.FlyException;
 import dev.flyregistry.http.HttpSettings;
 import dev.flyregistry.http.RetrySettings;
+import dev.flyregistry.testing.FaultsTestBase;
 import java.io.InterruptedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import mockwebserver3.MockResponse;
-import mockwebserver3.MockWebServer;
 import mockwebserver3.SocketEffect;
 import okio.Buffer;
 import org.junit.jupiter.api.AfterEach;
@@ -31,14 +28,7 @@ import org.junit.jupiter.api.Timeout;
  * {@code @Timeout} is a hang guard, not a speed assertion.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-class RegistryFaultsTest {
-  private final MockWebServer server = new MockWebServer();
-  private final List<Duration> sleeps = new CopyOnWriteArrayList<>();
-  private final HttpSettings http =
-      HttpSettings.defaults()
-          .withSleeper(sleeps::add)
-          .withReadTimeout(Duration.ofMillis(400))
-          .withCallTimeout(Duration.ofSeconds(2));
+class RegistryFaultsTest extends FaultsTestBase {
   private String registry;
   private Scripted scripted;
   private RegistryClient client;
@@ -47,8 +37,7 @@ class RegistryFaultsTest {
   private static final Digest DIGEST = Digest.sha256(MANIFEST.getBytes(StandardCharsets.UTF_8));
 
   @BeforeEach
-  void start() throws Exception {
-    server.start(InetAddress.getByName("127.0.0.1"), 0);
+  void start() {
     registry = "127.0.0.1:" + server.getPort();
     scripted = new Scripted();
     server.setDispatcher(scripted);
@@ -58,7 +47,6 @@ class RegistryFaultsTest {
   @AfterEach
   void stop() {
     client.close();
-    server.close();
   }
 
   private ImageReference ref() {
@@ -79,12 +67,6 @@ class RegistryFaultsTest {
         .addHeader("Content-Type", MediaTypes.OCI_MANIFEST)
         .addHeader("Docker-Content-Digest", DIGEST.toString())
         .addHeader("Content-Length", MANIFEST.length());
-  }
-
-  static int closedPort() throws Exception {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-      return s.getLocalPort();
-    }
   }
 
   @Test

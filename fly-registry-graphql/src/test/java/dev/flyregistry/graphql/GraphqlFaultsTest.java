@@ -9,15 +9,12 @@ import dev.flyregistry.FlyException;
 import dev.flyregistry.auth.FlyToken;
 import dev.flyregistry.http.HttpSettings;
 import dev.flyregistry.http.RetrySettings;
-import java.net.InetAddress;
-import java.net.ServerSocket;
+import dev.flyregistry.testing.FaultsTestBase;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import mockwebserver3.MockResponse;
-import mockwebserver3.MockWebServer;
 import mockwebserver3.SocketEffect;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -30,22 +27,14 @@ import org.junit.jupiter.api.Timeout;
  * repeated once sent. The {@code @Timeout} is a hang guard.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-class GraphqlFaultsTest {
+class GraphqlFaultsTest extends FaultsTestBase {
   private static final String ANSWER =
       releasesAnswer(List.of(release(1, "registry.fly.io/app:v1", "a@example.com", "Ann")));
 
-  private final MockWebServer server = new MockWebServer();
-  private final List<Duration> sleeps = new CopyOnWriteArrayList<>();
-  private final HttpSettings http =
-      HttpSettings.defaults()
-          .withSleeper(sleeps::add)
-          .withReadTimeout(Duration.ofMillis(400))
-          .withCallTimeout(Duration.ofSeconds(2));
   private GraphqlClient client;
 
   @BeforeEach
-  void start() throws Exception {
-    server.start(InetAddress.getByName("127.0.0.1"), 0);
+  void start() {
     client = client(http);
   }
 
@@ -60,7 +49,6 @@ class GraphqlFaultsTest {
   @AfterEach
   void stop() {
     client.close();
-    server.close();
   }
 
   private static MockResponse.Builder ok() {
@@ -70,22 +58,13 @@ class GraphqlFaultsTest {
         .body(ANSWER);
   }
 
-  private void enqueue(int times, MockResponse.Builder b) {
-    for (int i = 0; i < times; i++) {
-      server.enqueue(b.build());
-    }
-  }
-
   private List<Release> list() {
     return client.releases().list("app", 5);
   }
 
   @Test
   void connectionRefusedIsATransportException() throws Exception {
-    int port;
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-      port = s.getLocalPort();
-    }
+    int port = closedPort();
     GraphqlClient dead =
         GraphqlClient.builder()
             .token(FlyToken.parse("fo1_graphql-faults-token"))

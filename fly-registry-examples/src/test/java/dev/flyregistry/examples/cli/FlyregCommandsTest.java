@@ -3,52 +3,17 @@ package dev.flyregistry.examples.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.flyregistry.testkit.EmulatedImage;
-import dev.flyregistry.testkit.FlyEmulator;
-import dev.flyregistry.testkit.FlyEmulatorExtension;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Every command end to end against an in-process emulator, through picocli's execute. */
-@ExtendWith(FlyEmulatorExtension.class)
-class FlyregCommandsTest {
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private static final AtomicInteger IDS = new AtomicInteger();
-
-  static FlyEmulator fly;
-  static String token;
-
-  @TempDir Path home;
-  Cli cli;
-
-  @BeforeAll
-  static void org() {
-    fly.createOrganization("personal");
-    token = fly.createToken("personal");
-  }
-
-  @BeforeEach
-  void setUp() {
-    cli = new Cli(home);
-  }
-
-  private static String newApp() {
-    String name = "cli-app-" + IDS.incrementAndGet();
-    fly.createApp("personal", name);
-    return name;
-  }
-
-  private static int requests() {
-    return fly.metrics().requestLog().size();
+class FlyregCommandsTest extends EmulatorCliTestBase {
+  FlyregCommandsTest() {
+    super("cli-app-");
   }
 
   // ------------------------------------------------------------------ apps create

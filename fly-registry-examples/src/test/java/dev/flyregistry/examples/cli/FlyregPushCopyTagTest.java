@@ -3,51 +3,15 @@ package dev.flyregistry.examples.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.flyregistry.examples.SampleImage;
 import dev.flyregistry.registry.Digest;
 import dev.flyregistry.testkit.EmulatedImage;
-import dev.flyregistry.testkit.FlyEmulator;
-import dev.flyregistry.testkit.FlyEmulatorExtension;
-import java.nio.file.Path;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 
 /** push, copy and tag end to end against an in-process emulator. */
-@ExtendWith(FlyEmulatorExtension.class)
-class FlyregPushCopyTagTest {
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private static final AtomicInteger IDS = new AtomicInteger();
-
-  static FlyEmulator fly;
-  static String token;
-
-  @TempDir Path home;
-  Cli cli;
-
-  @BeforeAll
-  static void org() {
-    fly.createOrganization("personal");
-    token = fly.createToken("personal");
-  }
-
-  @BeforeEach
-  void setUp() {
-    cli = new Cli(home);
-  }
-
-  private static String newApp() {
-    String name = "push-app-" + IDS.incrementAndGet();
-    fly.createApp("personal", name);
-    return name;
-  }
-
-  private static int requests() {
-    return fly.metrics().requestLog().size();
+class FlyregPushCopyTagTest extends EmulatorCliTestBase {
+  FlyregPushCopyTagTest() {
+    super("push-app-");
   }
 
   @Test
