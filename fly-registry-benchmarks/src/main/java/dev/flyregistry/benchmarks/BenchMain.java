@@ -136,6 +136,9 @@ public final class BenchMain {
           for (int c : options.jibConcurrency()) {
             tasks.add(() -> existsWorker(r, t, "exists-jib", "jib-core", c));
           }
+          if (options.runs("bare")) {
+            tasks.add(() -> existsWorker(r, t, "exists-bare", Targets.BARE, 1));
+          }
           if (options.runs("skopeo")) {
             tasks.add(() -> skopeoInspect(r, t));
           }
@@ -262,8 +265,16 @@ public final class BenchMain {
       params.add("user=" + USER);
       params.add("password=" + PASSWORD);
     }
+    Map<String, String> env = new LinkedHashMap<>();
+    if (task.equals("exists-bare")) {
+      // the reference loop sends hey's request: the SDK's Accept header and the minted pull token
+      params.add("accept=" + ACCEPT);
+      if (t.heyToken() != null) {
+        env.put("BENCH_PULL_TOKEN", t.heyToken());
+      }
+    }
     long[] ticks = Machine.cpuTicks();
-    WorkerResult r = runWorker(task, List.of("-Xmx512m"), params, Map.of());
+    WorkerResult r = runWorker(task, List.of("-Xmx512m"), params, env);
     double steal = Machine.stealPercentSince(ticks);
     double checks = r.json().path("checks").asDouble();
     double found = r.json().path("found").asDouble();
@@ -359,7 +370,7 @@ public final class BenchMain {
       }
     }
     if (single.size() == 2) {
-      // What a minimal keep-alive client reaches one request at a time: the registry's latency
+      // What a minimal keep-alive HTTP client reaches one request at a time
       double mix1 = 2.0 / (1.0 / single.get("present") + 1.0 / single.get("missing"));
       add(new Sample(round, "exists", t.mode(), "hey mix", 1, Map.of("checksPerSecond", mix1)));
     }

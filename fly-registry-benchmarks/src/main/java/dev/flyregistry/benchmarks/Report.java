@@ -135,8 +135,9 @@ final class Report {
         .append(
             " requests for one present and one missing tag; the ceiling for the mix is the rate at"
                 + " which the registry answers one of each (harmonic mean of the two best rates);"
-                + " the `hey mix` row at concurrency 1 is the same for `hey -c 1`, the registry's"
-                + " own latency one request at a time.\n\n");
+                + " the `hey mix` row at concurrency 1 is the same for `hey -c 1`, one request at a"
+                + " time; the `bare socket loop` row checks the same references one at a time"
+                + " without an HTTP library (see How).\n\n");
     for (String mode : modes) {
       md.append("### ").append(mode).append("\n\n");
       md.append(
@@ -244,8 +245,12 @@ final class Report {
         + "- **hey**: `hey -n N -c C -m HEAD` (N: the number of references rounded up to a multiple of C) with the same `Accept` header as the SDK (and a pull token in "
         + "token mode); the best `C` of "
         + options.heyConcurrency()
-        + " is the ceiling (concurrency 1 gives the bound for one request at a time). Its CPU per check (children's CPU time, as for skopeo) shows what a minimal"
+        + " is the ceiling (concurrency 1: what a minimal HTTP client gets one request at a time). Its CPU per check (children's CPU time, as for skopeo) shows what a minimal"
         + " Go client spends; on two cores every client's CPU is taken from the registry.\n"
+        + "- **bare socket loop**: a reference for concurrency 1, not a peer: a worker JVM like the others (same warm-up rule) with no HTTP library. It"
+        + " writes a prepared `HEAD` request for each of the same references (the SDK's `Accept` header; in token mode hey's minted pull token) to one kept-alive"
+        + " socket and reads the answer's header block, taking the status from its first line: the least work a client can do per check, so the"
+        + " registry's own latency shows through.\n"
         + "- **Rounds**: every measurement runs once per round; the order rotates from round to round. "
         + "Tables show the median over rounds with min–max; ratios compare clients within a round.\n\n";
   }

@@ -70,6 +70,7 @@ public final class Worker {
         switch (args[0]) {
           case "exists-sdk" -> existsSdk(p);
           case "exists-jib" -> existsJib(p);
+          case "exists-bare" -> existsBare(p);
           case "graphql-sdk" -> graphqlSdk(p);
           case "push-sdk" -> pushSdk(p);
           case "copy-sdk" -> copySdk(p);
@@ -214,6 +215,126 @@ public final class Worker {
     void close() throws Exception {
       pool.shutdownNow();
       http.shutDown();
+    }
+  }
+
+  // ------------------------------------------------------------------ existence, a bare loop
+
+  /**
+   * A reference point, not a peer: the least work a Java client can do per check. One kept-alive
+   * socket; for each reference it writes a prepared {@code HEAD} request (the SDK's {@code Accept}
+   * header and, in token mode, a minted pull token from {@code BENCH_PULL_TOKEN}) and reads the
+   * answer's header block (a {@code HEAD} answer has no body), taking the status from its first
+   * line. No HTTP library, no retries, no authentication flow.
+   */
+  private static Map<String, Object> existsBare(Map<String, String> p) throws Exception {
+    List<String> refs = Files.readAllLines(Path.of(p.get("refs")));
+    int warmup = Integer.parseInt(p.getOrDefault("warmup", "0"));
+    int port = Integer.parseInt(p.get("port"));
+    String token = System.getenv("BENCH_PULL_TOKEN");
+    String accept = p.get("accept");
+    int passes =
+        warmUp(
+            Integer.parseInt(p.getOrDefault("warmupPasses", "1")),
+            () -> {
+              try (BareClient warm = new BareClient(port, accept, token)) {
+                warm.checkAll(refs.subList(0, Math.min(warmup, refs.size())));
+              }
+            });
+    awaitGo();
+    Measure m = Measure.start();
+    try (BareClient client = new BareClient(port, accept, token)) {
+      long found = client.checkAll(refs);
+      Map<String, Object> out = m.stop();
+      out.put("sockets", ProcNet.establishedTo(port));
+      out.put("checks", refs.size());
+      out.put("found", found);
+      out.put("warmupPasses", passes);
+      return out;
+    }
+  }
+
+  /** HTTP/1.1 {@code HEAD} requests over one kept-alive connection to 127.0.0.1. */
+  static final class BareClient implements AutoCloseable {
+    private final int port;
+    private final String fixedHeaders;
+    private final byte[] buffer = new byte[64 * 1024];
+    private java.net.Socket socket;
+
+    BareClient(int port, String accept, String token) {
+      this.port = port;
+      this.fixedHeaders =
+          "Host: 127.0.0.1:"
+              + port
+              + "\r\nAccept: "
+              + accept
+              + "\r\n"
+              + (token == null ? "" : "Authorization: Bearer " + token + "\r\n")
+              + "\r\n";
+    }
+
+    /**
+     * @param refs {@code registry/repository:tag} references of this registry
+     * @return how many answered 200 (the others answered 404)
+     */
+    long checkAll(List<String> refs) throws java.io.IOException {
+      long found = 0;
+      for (String ref : refs) {
+        String path = ref.substring(ref.indexOf('/') + 1);
+        int colon = path.lastIndexOf(':');
+        int status =
+            head(
+                "HEAD /v2/"
+                    + path.substring(0, colon)
+                    + "/manifests/"
+                    + path.substring(colon + 1)
+                    + " HTTP/1.1\r\n"
+                    + fixedHeaders);
+        if (status == 200) {
+          found++;
+        } else if (status != 404) {
+          throw new IllegalStateException("HEAD " + ref + ": status " + status);
+        }
+      }
+      return found;
+    }
+
+    private int head(String request) throws java.io.IOException {
+      if (socket == null) {
+        socket = new java.net.Socket("127.0.0.1", port);
+        socket.setTcpNoDelay(true);
+      }
+      socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+      java.io.InputStream in = socket.getInputStream();
+      int n = 0;
+      while (n < 4
+          || buffer[n - 4] != '\r'
+          || buffer[n - 3] != '\n'
+          || buffer[n - 2] != '\r'
+          || buffer[n - 1] != '\n') {
+        int k = in.read(buffer, n, buffer.length - n);
+        if (k < 0) {
+          throw new java.io.EOFException("the registry closed the connection");
+        }
+        n += k;
+        if (n == buffer.length) {
+          throw new IllegalStateException("answer header block over " + n + " bytes");
+        }
+      }
+      String head = new String(buffer, 0, n, StandardCharsets.ISO_8859_1);
+      if (head.regionMatches(true, 0, "HTTP/1.1 ", 0, 9)
+          && head.toLowerCase(java.util.Locale.ROOT).contains("\r\nconnection: close")) {
+        close();
+      }
+      return Integer.parseInt(head.substring(9, 12));
+    }
+
+    @Override
+    public void close() throws java.io.IOException {
+      if (socket != null) {
+        socket.close();
+        socket = null;
+      }
     }
   }
 

@@ -56,11 +56,16 @@ class TargetsTest {
     return new Sample(round, "exists", MODE, Targets.HEY_MIX, 1, Map.of("checksPerSecond", rate));
   }
 
+  private static Sample bare(int round, double rate) {
+    return exists(round, Targets.BARE, 1, rate, 40, 1, 0);
+  }
+
   @Test
-  void aMissedConcurrencyOneTargetIsExplainedByTheRegistrysBound() {
+  void aConcurrencyOneTargetBeyondEvenTheBareLoopIsBeyondEveryClient() {
     List<Sample> s = new ArrayList<>();
     for (int r = 1; r <= 3; r++) {
       s.add(heyAtOne(r, 600));
+      s.add(bare(r, 700));
       s.add(exists(r, Targets.SDK, 1, 570, 200, 1, 10));
       s.add(exists(r, Targets.JIB, 1, 480, 640, 2000, 10));
     }
@@ -68,15 +73,51 @@ class TargetsTest {
 
     String why = t.concurrencyOneExplanation(MODE, 1.5);
 
-    // 1.5 x 480 = 720 checks/s, above the 600 hey gets: beyond the registry's reach
+    // 1.5 x 480 = 720 checks/s, above the 700 of the bare loop
     assertThat(why)
-        .contains("hey, a minimal Go client")
-        .contains("600 checks/s there (1.67 ms a check)")
-        .contains("the SDK 570 checks/s (95% of hey, 200 µs")
-        .contains("would be 720 checks/s: faster than the registry answers even hey");
+        .contains("The bare socket loop (no HTTP library) gets 700 checks/s (1.43 ms a check)")
+        .contains("hey, a minimal Go HTTP client on one kept-alive connection, 600 checks/s")
+        .contains("the SDK 570 (95% of hey, 81% of the bare loop, 200 µs")
+        .contains(
+            "would be 720 checks/s: faster than both reference clients (hey and the bare loop)");
     Targets.Outcome o = outcome(t.evaluate(List.of(MODE)), "≥ 1.5× jib-core's throughput at");
     assertThat(o.met()).isFalse();
-    assertThat(o.detail()).contains("Bound: hey at concurrency 1").contains("1.25×");
+    assertThat(o.detail())
+        .contains("In the same rounds, hey at concurrency 1")
+        .contains("1.25×")
+        .contains(
+            "the bare socket loop (no HTTP library, the same references) over jib-core: 1.46×");
+  }
+
+  @Test
+  void aTargetHeyReachesIsNeverCalledBeyondEveryClientWhenTheBareLoopIsSlower() {
+    List<Sample> s = new ArrayList<>();
+    s.add(heyAtOne(1, 800));
+    s.add(bare(1, 700));
+    s.add(exists(1, Targets.SDK, 1, 600, 200, 1, 10));
+    s.add(exists(1, Targets.JIB, 1, 480, 640, 2000, 10));
+
+    String why = new Targets(s, 1).concurrencyOneExplanation(MODE, 1.5);
+
+    assertThat(why)
+        .contains("720 checks/s: within hey's reach")
+        .doesNotContain("no client reaches it");
+  }
+
+  @Test
+  void aConcurrencyOneTargetBetweenHeyAndTheBareLoopNamesTheHttpStack() {
+    List<Sample> s = new ArrayList<>();
+    s.add(heyAtOne(1, 600));
+    s.add(bare(1, 800));
+    s.add(exists(1, Targets.SDK, 1, 590, 200, 1, 10));
+    s.add(exists(1, Targets.JIB, 1, 480, 640, 2000, 10));
+
+    String why = new Targets(s, 1).concurrencyOneExplanation(MODE, 1.5);
+
+    assertThat(why)
+        .contains("720 checks/s: beyond hey, so a general HTTP client does not reach it here")
+        .contains("does (the bare loop)")
+        .contains("its HTTP stack");
   }
 
   @Test
@@ -86,7 +127,8 @@ class TargetsTest {
     s.add(exists(1, Targets.SDK, 1, 500, 200, 1, 10));
     s.add(exists(1, Targets.JIB, 1, 480, 640, 2000, 10));
     assertThat(new Targets(s, 1).concurrencyOneExplanation(MODE, 1.5))
-        .contains("the SDK's own latency is what falls short");
+        .contains("within hey's reach, so the SDK's own work per request is what falls short")
+        .doesNotContain("bare");
     List<Sample> fast = new ArrayList<>(s.subList(0, 1)); // the same hey figure
     fast.add(exists(1, Targets.SDK, 1, 900, 200, 1, 10));
     fast.add(exists(1, Targets.JIB, 1, 480, 640, 2000, 10));
