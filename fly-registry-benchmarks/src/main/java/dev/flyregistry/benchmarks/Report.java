@@ -247,7 +247,7 @@ final class Report {
         + options.heyConcurrency()
         + " is the ceiling (concurrency 1: what a minimal HTTP client gets one request at a time). Its CPU per check (children's CPU time, as for skopeo) shows what a minimal"
         + " Go client spends; on two cores every client's CPU is taken from the registry.\n"
-        + "- **bare socket loop**: a reference for concurrency 1, not a peer: a worker JVM like the others (same warm-up rule) with no HTTP library. It"
+        + "- **bare socket loop**: a reference for concurrency 1, not a peer: a worker JVM like the others (the same warm-up rule, with at least 4 passes: its passes are cheap enough to look quiet before its loop is compiled) with no HTTP library. It"
         + " writes a prepared `HEAD` request for each of the same references (the SDK's `Accept` header; in token mode hey's minted pull token) to one kept-alive"
         + " socket and reads the answer's header block, taking the status from its first line: the least work a client can do per check, so the"
         + " registry's own latency shows through.\n"
