@@ -207,8 +207,8 @@ final class Targets {
           "beyond hey, so a general HTTP client does not reach it here; the bare loop, which does"
               + " little more per request than write the request and read the answer's headers,"
               + " does. What the SDK spends per request beyond that is its HTTP stack (OkHttp:"
-              + " request and response objects, header parsing and validation, connection-pool"
-              + " bookkeeping), on the critical path of every check when checks are sent one at a"
+              + " request, response and address objects with host canonicalisation, the"
+              + " interceptor chain, header validation and encoding), on the critical path of every check when checks are sent one at a"
               + " time.");
     } else {
       b.append("within hey's reach, so the SDK's own work per request is what falls short.");
