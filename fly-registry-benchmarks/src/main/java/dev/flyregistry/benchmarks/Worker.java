@@ -327,12 +327,14 @@ public final class Worker {
           throw new IllegalStateException("answer header block over " + n + " bytes");
         }
       }
-      String head = new String(buffer, 0, n, StandardCharsets.ISO_8859_1);
-      if (head.regionMatches(true, 0, "HTTP/1.1 ", 0, 9)
-          && head.toLowerCase(java.util.Locale.ROOT).contains("\r\nconnection: close")) {
-        close();
+      // "HTTP/1.1 200 ...": the status is bytes 9 to 11 (no string is made of the answer; a
+      // registry that closes the connection fails the next request loudly)
+      if (n < 12 || buffer[0] != 'H' || buffer[8] != ' ') {
+        throw new IllegalStateException(
+            "not an HTTP status line: "
+                + new String(buffer, 0, Math.min(n, 40), StandardCharsets.ISO_8859_1));
       }
-      return Integer.parseInt(head.substring(9, 12));
+      return (buffer[9] - '0') * 100 + (buffer[10] - '0') * 10 + (buffer[11] - '0');
     }
 
     @Override

@@ -56,18 +56,26 @@ class TargetsTest {
     return new Sample(round, "exists", MODE, Targets.HEY_MIX, 1, Map.of("checksPerSecond", rate));
   }
 
-  private static Sample bare(int round, double rate) {
-    return exists(round, Targets.BARE, 1, rate, 40, 1, 0);
+  /**
+   * One round at concurrency 1: hey, the bare loop (left out when NaN), the SDK (200 µs a check)
+   * and jib-core.
+   */
+  private static List<Sample> atOne(int round, double hey, double bare, double sdk, double jib) {
+    List<Sample> s = new ArrayList<>();
+    s.add(heyAtOne(round, hey));
+    if (!Double.isNaN(bare)) {
+      s.add(exists(round, Targets.BARE, 1, bare, 40, 1, 0));
+    }
+    s.add(exists(round, Targets.SDK, 1, sdk, 200, 1, 10));
+    s.add(exists(round, Targets.JIB, 1, jib, 640, 2000, 10));
+    return s;
   }
 
   @Test
   void aConcurrencyOneTargetBeyondEvenTheBareLoopIsBeyondEveryClient() {
     List<Sample> s = new ArrayList<>();
     for (int r = 1; r <= 3; r++) {
-      s.add(heyAtOne(r, 600));
-      s.add(bare(r, 700));
-      s.add(exists(r, Targets.SDK, 1, 570, 200, 1, 10));
-      s.add(exists(r, Targets.JIB, 1, 480, 640, 2000, 10));
+      s.addAll(atOne(r, 600, 700, 570, 480));
     }
     Targets t = new Targets(s, 3);
 
@@ -95,10 +103,7 @@ class TargetsTest {
     double[][] jibBare = {{400, 500}, {500, 900}, {600, 700}}; // 1.25, 1.8 and 1.17 per round
     List<Sample> s = new ArrayList<>();
     for (int r = 1; r <= 3; r++) {
-      s.add(heyAtOne(r, 550));
-      s.add(bare(r, jibBare[r - 1][1]));
-      s.add(exists(r, Targets.SDK, 1, 540, 200, 1, 10));
-      s.add(exists(r, Targets.JIB, 1, jibBare[r - 1][0], 640, 2000, 10));
+      s.addAll(atOne(r, 550, jibBare[r - 1][1], 540, jibBare[r - 1][0]));
     }
     // the medians of the rates would give 700 / 500 = 1.40
     assertThat(new Targets(s, 3).concurrencyOneExplanation(MODE, 1.5))
@@ -107,11 +112,7 @@ class TargetsTest {
 
   @Test
   void aTargetHeyReachesIsNeverCalledBeyondEveryClientWhenTheBareLoopIsSlower() {
-    List<Sample> s = new ArrayList<>();
-    s.add(heyAtOne(1, 800));
-    s.add(bare(1, 700));
-    s.add(exists(1, Targets.SDK, 1, 600, 200, 1, 10));
-    s.add(exists(1, Targets.JIB, 1, 480, 640, 2000, 10));
+    List<Sample> s = atOne(1, 800, 700, 600, 480);
 
     String why = new Targets(s, 1).concurrencyOneExplanation(MODE, 1.5);
 
@@ -122,11 +123,7 @@ class TargetsTest {
 
   @Test
   void aConcurrencyOneTargetBetweenHeyAndTheBareLoopNamesTheHttpStack() {
-    List<Sample> s = new ArrayList<>();
-    s.add(heyAtOne(1, 600));
-    s.add(bare(1, 800));
-    s.add(exists(1, Targets.SDK, 1, 590, 200, 1, 10));
-    s.add(exists(1, Targets.JIB, 1, 480, 640, 2000, 10));
+    List<Sample> s = atOne(1, 600, 800, 590, 480);
 
     String why = new Targets(s, 1).concurrencyOneExplanation(MODE, 1.5);
 
@@ -138,17 +135,16 @@ class TargetsTest {
 
   @Test
   void aConcurrencyOneTargetWithinReachBlamesTheClientAndAMetOneNeedsNoWords() {
-    List<Sample> s = new ArrayList<>();
-    s.add(heyAtOne(1, 1000));
-    s.add(exists(1, Targets.SDK, 1, 500, 200, 1, 10));
-    s.add(exists(1, Targets.JIB, 1, 480, 640, 2000, 10));
-    assertThat(new Targets(s, 1).concurrencyOneExplanation(MODE, 1.5))
+    assertThat(
+            new Targets(atOne(1, 1000, Double.NaN, 500, 480), 1)
+                .concurrencyOneExplanation(MODE, 1.5))
         .contains("within hey's reach, so the SDK's own work per request is what falls short")
         .doesNotContain("bare");
-    List<Sample> fast = new ArrayList<>(s.subList(0, 1)); // the same hey figure
-    fast.add(exists(1, Targets.SDK, 1, 900, 200, 1, 10));
-    fast.add(exists(1, Targets.JIB, 1, 480, 640, 2000, 10));
-    assertThat(new Targets(fast, 1).concurrencyOneExplanation(MODE, 1.5)).isEmpty();
+    // the same hey figure, an SDK at 1.88x jib-core
+    assertThat(
+            new Targets(atOne(1, 1000, Double.NaN, 900, 480), 1)
+                .concurrencyOneExplanation(MODE, 1.5))
+        .isEmpty();
   }
 
   @Test

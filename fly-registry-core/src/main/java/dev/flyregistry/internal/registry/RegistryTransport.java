@@ -65,8 +65,6 @@ public final class RegistryTransport implements AutoCloseable {
   private final Map<String, Optional<RegistryCredential>> credentialCache =
       new ConcurrentHashMap<>();
   private final Set<RealmApproval> approvedRealms = ConcurrentHashMap.newKeySet();
-  // The realm approved last, keyed by the registry as callers spell it (see checkRealm).
-  private volatile RealmApproval lastApproval;
   // Per registry host, computed once: every request needs them (a bulk check makes thousands).
   private final Map<String, HttpUrl> baseUrls = new ConcurrentHashMap<>();
   private final Map<String, Failures.Context> contexts = new ConcurrentHashMap<>();
@@ -541,18 +539,8 @@ public final class RegistryTransport implements AutoCloseable {
 
   private void checkRealm(
       String registry, HttpUrl realm, boolean hasCredential, Failures.Context ctx) {
-    // Every request of a bulk check asks again for the same realm: the last approval answers
-    // without lower-casing and hashing (the realm is the remembered challenge's own instance).
-    RealmApproval last = lastApproval;
-    if (last != null
-        && last.realm() == realm
-        && last.hasCredential() == hasCredential
-        && last.registry().equals(registry)) {
-      return;
-    }
     RealmApproval key = new RealmApproval(registry.toLowerCase(Locale.ROOT), realm, hasCredential);
     if (approvedRealms.contains(key)) {
-      lastApproval = new RealmApproval(registry, realm, hasCredential);
       return;
     }
     String realmHost = realm.host().toLowerCase(Locale.ROOT);
@@ -589,7 +577,6 @@ public final class RegistryTransport implements AutoCloseable {
       }
     }
     approvedRealms.add(key);
-    lastApproval = new RealmApproval(registry, realm, hasCredential);
   }
 
   @Override
