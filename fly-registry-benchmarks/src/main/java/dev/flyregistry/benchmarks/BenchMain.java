@@ -130,14 +130,17 @@ public final class BenchMain {
           if (options.runs("hey")) {
             tasks.add(() -> hey(r, t));
           }
+          // Concurrency 1: every client in one block, their runs alternated (see concurrencyOne).
+          tasks.add(() -> concurrencyOne(r, t));
           for (int c : options.sdkConcurrency()) {
-            tasks.add(() -> existsWorker(r, t, "exists-sdk", "SDK existsAll", c));
+            if (c != 1) {
+              tasks.add(() -> existsWorker(r, t, "exists-sdk", Targets.SDK, c));
+            }
           }
           for (int c : options.jibConcurrency()) {
-            tasks.add(() -> existsWorker(r, t, "exists-jib", "jib-core", c));
-          }
-          if (options.runs("bare")) {
-            tasks.add(() -> existsWorker(r, t, "exists-bare", Targets.BARE, 1));
+            if (c != 1) {
+              tasks.add(() -> existsWorker(r, t, "exists-jib", Targets.JIB, c));
+            }
           }
           if (options.runs("skopeo")) {
             tasks.add(() -> skopeoInspect(r, t));
@@ -255,27 +258,141 @@ public final class BenchMain {
   // ------------------------------------------------------------------------ bulk existence
 
   private void existsWorker(int round, Target t, String task, String client, int concurrency) {
+    long[] ticks = Machine.cpuTicks();
+    WorkerResult r =
+        runWorker(task, List.of("-Xmx512m"), existsParams(t, concurrency, 1), existsEnv(t, task));
+    add(
+        new Sample(
+            round,
+            "exists",
+            t.mode(),
+            client,
+            concurrency,
+            existsValues(t, client, concurrency, r, Machine.stealPercentSince(ticks))));
+  }
+
+  /**
+   * Concurrency 1, one block per round and mode: the SDK, jib-core and the bare loop each warm up
+   * in a worker JVM of their own (one after the other), then the block runs {@link
+   * Options#concurrencyOneRuns()} times, each time every client once (each worker's measured run
+   * with a new client, and {@code hey -c 1} for a present and a missing tag) in an order that
+   * rotates from run to run. At concurrency 1 each check waits for the registry's answer, so a
+   * round's ratios were at the mercy of how fast the registry happened to answer during each
+   * client's few seconds; runs alternated close together in time, and their median, take that drift
+   * out of the comparison. Every run is kept ({@code exists-run} samples); the round's figure of
+   * each client is the median over its runs (the worst for sockets and token requests).
+   */
+  private void concurrencyOne(int round, Target t) {
+    int runs = options.concurrencyOneRuns();
+    Map<String, String> workers = new LinkedHashMap<>();
+    if (options.sdkConcurrency().contains(1)) {
+      workers.put(Targets.SDK, "exists-sdk");
+    }
+    if (options.jibConcurrency().contains(1)) {
+      workers.put(Targets.JIB, "exists-jib");
+    }
+    if (options.runs("bare")) {
+      workers.put(Targets.BARE, "exists-bare");
+    }
+    boolean withHey = options.runs("hey");
+    Map<String, WorkerSession> sessions = new LinkedHashMap<>();
+    Map<String, List<Map<String, Double>>> byClient = new LinkedHashMap<>();
+    try {
+      for (Map.Entry<String, String> w : workers.entrySet()) {
+        sessions.put(
+            w.getKey(),
+            startWorker(
+                w.getValue(),
+                List.of("-Xmx512m"),
+                existsParams(t, 1, runs),
+                existsEnv(t, w.getValue())));
+      }
+      List<String> order = new ArrayList<>(sessions.keySet());
+      if (withHey) {
+        order.add("hey");
+      }
+      for (int run = 1; run <= runs; run++) {
+        List<String> thisRun = new ArrayList<>(order);
+        Collections.rotate(thisRun, -(round - 1 + run - 1));
+        for (String client : thisRun) {
+          Map<String, Map<String, Double>> figures = new LinkedHashMap<>();
+          if (client.equals("hey")) {
+            double present = heyRun(t, "present", 1, figures);
+            double missing = heyRun(t, "missing", 1, figures);
+            figures.put(
+                Targets.HEY_MIX, Map.of("checksPerSecond", 2.0 / (1.0 / present + 1.0 / missing)));
+          } else {
+            long[] ticks = Machine.cpuTicks();
+            WorkerSession w = sessions.get(client);
+            WorkerResult r = w.run();
+            if (run == runs) {
+              // its last run: wait until it has exited, so that its JVM's CPU time (a child's,
+              // counted when it is reaped) does not land in the next hey run's CPU figure
+              w.finish();
+            }
+            figures.put(client, existsValues(t, client, 1, r, Machine.stealPercentSince(ticks)));
+          }
+          for (Map.Entry<String, Map<String, Double>> f : figures.entrySet()) {
+            Map<String, Double> v = new LinkedHashMap<>(f.getValue());
+            v.put("run", (double) run);
+            add(new Sample(round, "exists-run", t.mode(), f.getKey(), 1, v));
+            byClient.computeIfAbsent(f.getKey(), k -> new ArrayList<>()).add(f.getValue());
+          }
+        }
+      }
+    } finally {
+      sessions.values().forEach(WorkerSession::close);
+    }
+    byClient.forEach(
+        (client, list) -> add(new Sample(round, "exists", t.mode(), client, 1, overRuns(list))));
+  }
+
+  /**
+   * A client's figures over its runs of one round: the median of each, but the worst (largest)
+   * socket and token counts, which targets bound.
+   */
+  static Map<String, Double> overRuns(List<Map<String, Double>> runs) {
+    Map<String, List<Double>> values = new LinkedHashMap<>();
+    for (Map<String, Double> r : runs) {
+      r.forEach((k, v) -> values.computeIfAbsent(k, x -> new ArrayList<>()).add(v));
+    }
+    Map<String, Double> out = new LinkedHashMap<>();
+    values.forEach(
+        (k, list) ->
+            out.put(
+                k,
+                k.equals("sockets") || k.startsWith("token")
+                    ? Collections.max(list)
+                    : Stats.of(list).median()));
+    return out;
+  }
+
+  private List<String> existsParams(Target t, int concurrency, int runs) {
     List<String> params = new ArrayList<>();
     params.add("refs=" + t.refsFile());
     params.add("concurrency=" + concurrency);
     params.add("warmup=" + options.warmup());
     params.add("warmupPasses=" + options.warmupPasses());
     params.add("port=" + t.registry().port());
+    params.add("runs=" + runs);
     if (t.auth()) {
       params.add("user=" + USER);
       params.add("password=" + PASSWORD);
     }
-    Map<String, String> env = new LinkedHashMap<>();
-    if (task.equals("exists-bare")) {
-      // the reference loop sends hey's request: the SDK's Accept header and the minted pull token
-      params.add("accept=" + ACCEPT);
-      if (t.heyToken() != null) {
-        env.put("BENCH_PULL_TOKEN", t.heyToken());
-      }
-    }
-    long[] ticks = Machine.cpuTicks();
-    WorkerResult r = runWorker(task, List.of("-Xmx512m"), params, env);
-    double steal = Machine.stealPercentSince(ticks);
+    // the reference loop sends hey's request: the SDK's Accept header and the minted pull token
+    params.add("accept=" + ACCEPT);
+    return params;
+  }
+
+  private static Map<String, String> existsEnv(Target t, String task) {
+    return task.equals("exists-bare") && t.heyToken() != null
+        ? Map.of("BENCH_PULL_TOKEN", t.heyToken())
+        : Map.of();
+  }
+
+  /** A measured existence run's figures, after checking that it checked and found them all. */
+  private Map<String, Double> existsValues(
+      Target t, String client, int concurrency, WorkerResult r, double steal) {
     double checks = r.json().path("checks").asDouble();
     double found = r.json().path("found").asDouble();
     if (checks != t.refs().size() || found != t.present()) {
@@ -308,7 +425,7 @@ public final class BenchMain {
       v.put("tokenRequests", (double) r.tokenRequests().size());
       v.put("tokenScopes", (double) distinctScopes(r.tokenRequests()));
     }
-    add(new Sample(round, "exists", t.mode(), client, concurrency, v));
+    return v;
   }
 
   private static int distinctScopes(List<TokenIssuer.TokenRequest> requests) {
@@ -321,62 +438,59 @@ public final class BenchMain {
 
   private void hey(int round, Target t) {
     Map<String, Double> best = new LinkedHashMap<>();
-    Map<String, Double> single = new LinkedHashMap<>();
     for (String which : List.of("present", "missing")) {
-      String ref = which.equals("present") ? t.presentRef() : t.missingRef();
-      int expected = which.equals("present") ? 200 : 404;
       for (int c : options.heyConcurrency()) {
-        // hey sends n / c requests from each of its c workers: n a multiple of c, so all are sent
-        int n = (t.refs().size() + c - 1) / c * c;
-        List<String> cmd = new ArrayList<>(List.of("hey", "-n", String.valueOf(n)));
-        cmd.addAll(List.of("-c", String.valueOf(c), "-m", "HEAD", "-H", "Accept: " + ACCEPT));
-        if (t.heyToken() != null) {
-          cmd.addAll(List.of("-H", "Authorization: Bearer " + t.heyToken()));
-        }
-        cmd.add(manifestUrl(t.registry(), ref));
-        long cpu0 = Machine.childrenCpuNanos();
-        Tool.Result out = Tool.run(cmd, Duration.ofMinutes(5));
-        double cpuMicros = (Machine.childrenCpuNanos() - cpu0) / 1e3 / n;
-        HeyOutput hey = HeyOutput.parse(out.stdout());
-        if (hey.responses(expected) != n) {
-          throw new IllegalStateException(
-              "hey "
-                  + which
-                  + " ("
-                  + t.mode()
-                  + "): expected "
-                  + n
-                  + " × "
-                  + expected
-                  + ", got "
-                  + hey.statusCounts()
-                  + " and "
-                  + hey.errors()
-                  + " errors");
-        }
-        add(
-            new Sample(
-                round,
-                "exists",
-                t.mode(),
-                "hey " + which,
-                c,
-                Map.of(
-                    "checksPerSecond", hey.requestsPerSecond(), "cpuMicrosPerCheck", cpuMicros)));
-        best.merge(which, hey.requestsPerSecond(), Math::max);
-        if (c == 1) {
-          single.put(which, hey.requestsPerSecond());
-        }
+        Map<String, Map<String, Double>> figures = new LinkedHashMap<>();
+        best.merge(which, heyRun(t, which, c, figures), Math::max);
+        figures.forEach((client, v) -> add(new Sample(round, "exists", t.mode(), client, c, v)));
       }
-    }
-    if (single.size() == 2) {
-      // What a minimal keep-alive HTTP client reaches one request at a time
-      double mix1 = 2.0 / (1.0 / single.get("present") + 1.0 / single.get("missing"));
-      add(new Sample(round, "exists", t.mode(), "hey mix", 1, Map.of("checksPerSecond", mix1)));
     }
     // The ceiling for the 50/50 mix: the time of one present plus one missing check, halved.
     double mix = 2.0 / (1.0 / best.get("present") + 1.0 / best.get("missing"));
-    add(new Sample(round, "exists", t.mode(), "hey mix", 0, Map.of("checksPerSecond", mix)));
+    add(new Sample(round, "exists", t.mode(), Targets.HEY_MIX, 0, Map.of("checksPerSecond", mix)));
+  }
+
+  /**
+   * One {@code hey -m HEAD} run for the present or the missing tag at concurrency {@code c}; puts
+   * its figures in {@code figures} (as {@code hey present} or {@code hey missing}).
+   *
+   * @return its requests per second
+   */
+  private double heyRun(Target t, String which, int c, Map<String, Map<String, Double>> figures) {
+    String ref = which.equals("present") ? t.presentRef() : t.missingRef();
+    int expected = which.equals("present") ? 200 : 404;
+    // hey sends n / c requests from each of its c workers: n a multiple of c, so all are sent
+    int n = (t.refs().size() + c - 1) / c * c;
+    List<String> cmd = new ArrayList<>(List.of("hey", "-n", String.valueOf(n)));
+    cmd.addAll(List.of("-c", String.valueOf(c), "-m", "HEAD", "-H", "Accept: " + ACCEPT));
+    if (t.heyToken() != null) {
+      cmd.addAll(List.of("-H", "Authorization: Bearer " + t.heyToken()));
+    }
+    cmd.add(manifestUrl(t.registry(), ref));
+    long cpu0 = Machine.childrenCpuNanos();
+    Tool.Result out = Tool.run(cmd, Duration.ofMinutes(5));
+    double cpuMicros = (Machine.childrenCpuNanos() - cpu0) / 1e3 / n;
+    HeyOutput hey = HeyOutput.parse(out.stdout());
+    if (hey.responses(expected) != n) {
+      throw new IllegalStateException(
+          "hey "
+              + which
+              + " ("
+              + t.mode()
+              + "): expected "
+              + n
+              + " × "
+              + expected
+              + ", got "
+              + hey.statusCounts()
+              + " and "
+              + hey.errors()
+              + " errors");
+    }
+    figures.put(
+        "hey " + which,
+        Map.of("checksPerSecond", hey.requestsPerSecond(), "cpuMicrosPerCheck", cpuMicros));
+    return hey.requestsPerSecond();
   }
 
   private static String manifestUrl(LocalRegistry registry, String ref) {
@@ -446,6 +560,19 @@ public final class BenchMain {
 
   WorkerResult runWorker(
       String task, List<String> jvmArgs, List<String> params, Map<String, String> env) {
+    try (WorkerSession w = startWorker(task, jvmArgs, params, env)) {
+      WorkerResult r = w.run();
+      w.finish();
+      return r;
+    }
+  }
+
+  /**
+   * Starts a worker JVM and waits until it has warmed up ({@code READY}); its measured runs are
+   * then started one at a time with {@link WorkerSession#run()}.
+   */
+  WorkerSession startWorker(
+      String task, List<String> jvmArgs, List<String> params, Map<String, String> env) {
     int id = ++workerCount;
     Path err = logs.resolve("worker-" + id + "-" + task + ".log");
     List<String> cmd = new ArrayList<>();
@@ -472,48 +599,129 @@ public final class BenchMain {
     } catch (IOException e) {
       throw new IllegalStateException("cannot start a worker JVM", e);
     }
-    ScheduledFuture<?> kill =
-        watchdog.schedule(
-            p::destroyForcibly, options.workerTimeout().toSeconds(), TimeUnit.SECONDS);
-    try (BufferedReader out =
-            new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-        Writer in = new OutputStreamWriter(p.getOutputStream(), StandardCharsets.UTF_8)) {
-      String line;
-      int tokensBefore = -1;
-      JsonNode result = null;
-      while ((line = out.readLine()) != null) {
-        if (line.equals("READY")) {
-          tokensBefore = issuer.requests().size();
-          in.write("GO\n");
-          in.flush();
-        } else if (line.startsWith("RESULT ")) {
-          result = JSON.readTree(line.substring(7));
-        }
+    WorkerSession w = new WorkerSession(task + " " + params, p, err);
+    try {
+      w.awaitReady();
+      return w;
+    } catch (RuntimeException e) {
+      w.close();
+      throw e;
+    }
+  }
+
+  /**
+   * A running worker JVM: {@code READY} when it waits for {@code GO}, {@code RESULT <json>} after
+   * each measured run. Killed by the watchdog after {@link Options#workerTimeout()}, and by {@link
+   * #close()}.
+   */
+  final class WorkerSession implements AutoCloseable {
+    private final String what;
+    private final Process process;
+    private final Path log;
+    private final BufferedReader out;
+    private final Writer in;
+    private final ScheduledFuture<?> kill;
+
+    private WorkerSession(String what, Process process, Path log) {
+      this.what = what;
+      this.process = process;
+      this.log = log;
+      this.out =
+          new BufferedReader(
+              new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+      this.in = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
+      this.kill =
+          watchdog.schedule(
+              process::destroyForcibly, options.workerTimeout().toSeconds(), TimeUnit.SECONDS);
+    }
+
+    private void awaitReady() {
+      String line = next();
+      if (!line.equals("READY")) {
+        throw failed("expected READY, got: " + line);
       }
-      int exit = p.waitFor();
-      if (exit != 0 || result == null || tokensBefore < 0) {
-        throw new IllegalStateException(
-            "worker "
-                + task
-                + " "
-                + params
-                + " failed (exit "
-                + exit
-                + "); log "
-                + err
-                + ":\n"
-                + Tool.tail(err, 30));
+    }
+
+    /**
+     * Starts one measured run and waits for its result.
+     *
+     * @return what the worker printed, and the token requests the issuer answered meanwhile
+     */
+    WorkerResult run() {
+      int tokensBefore = issuer.requests().size();
+      try {
+        in.write("GO\n");
+        in.flush();
+      } catch (IOException e) {
+        throw failed("cannot send GO: " + e);
+      }
+      String line = next();
+      while (line.equals("READY")) {
+        // the worker's READY for this run, when it had a run before (it may come after GO)
+        line = next();
+      }
+      if (!line.startsWith("RESULT ")) {
+        throw failed("expected RESULT, got: " + line);
       }
       List<TokenIssuer.TokenRequest> all = issuer.requests();
-      return new WorkerResult(result, List.copyOf(all.subList(tokensBefore, all.size())));
-    } catch (IOException e) {
-      throw new IllegalStateException("worker " + task + " I/O failed; log " + err, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
-    } finally {
+      JsonNode json;
+      try {
+        json = JSON.readTree(line.substring(7));
+      } catch (IOException e) {
+        throw failed("unreadable RESULT: " + e);
+      }
+      List<TokenIssuer.TokenRequest> tokens = List.copyOf(all.subList(tokensBefore, all.size()));
+      return new WorkerResult(json, tokens);
+    }
+
+    /** Waits for the worker to exit after its last run; fails unless it exits with 0. */
+    void finish() {
+      try {
+        in.close();
+        String line;
+        while ((line = out.readLine()) != null) {
+          if (!line.equals("READY")) {
+            throw failed("unexpected output: " + line);
+          }
+        }
+        int exit = process.waitFor();
+        if (exit != 0) {
+          throw failed("exit " + exit);
+        }
+      } catch (IOException e) {
+        throw failed("I/O failed: " + e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted", e);
+      }
+    }
+
+    /** The next line the worker printed (waits for it); fails when its output ended. */
+    private String next() {
+      try {
+        String line = out.readLine();
+        if (line == null) {
+          int exit = process.waitFor();
+          throw failed("exit " + exit + " before its result");
+        }
+        return line;
+      } catch (IOException e) {
+        throw failed("I/O failed: " + e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted", e);
+      }
+    }
+
+    private IllegalStateException failed(String why) {
+      return new IllegalStateException(
+          "worker " + what + " failed (" + why + "); log " + log + ":\n" + Tool.tail(log, 30));
+    }
+
+    @Override
+    public void close() {
       kill.cancel(false);
-      p.destroyForcibly();
+      process.destroyForcibly();
     }
   }
 

@@ -19,7 +19,9 @@ import java.util.Set;
  * @param skopeoSample how many of them {@code skopeo inspect} checks
  * @param sdkConcurrency concurrencies of the SDK's {@code existsAll}
  * @param jibConcurrency thread pool sizes for jib-core
- * @param heyConcurrency {@code hey -c} values (the best one is the ceiling)
+ * @param heyConcurrency {@code hey -c} values beside 1 (the best one is the ceiling; {@code hey -c
+ *     1} runs in the concurrency-1 block)
+ * @param concurrencyOneRuns how many times per round the concurrency-1 block runs each client
  * @param warmup checks of one warm-up pass of a worker JVM before the measured run
  * @param warmupPasses the most warm-up passes (they stop once the JIT compiler is quiet)
  * @param pushMiB layer sizes pushed, in MiB
@@ -45,6 +47,7 @@ record Options(
     List<Integer> sdkConcurrency,
     List<Integer> jibConcurrency,
     List<Integer> heyConcurrency,
+    int concurrencyOneRuns,
     int warmup,
     int warmupPasses,
     List<Integer> pushMiB,
@@ -65,6 +68,7 @@ record Options(
     int skopeo = quick ? 10 : 50;
     int warmup = quick ? 500 : 2000;
     int warmupPasses = quick ? 1 : 12;
+    int concurrencyOneRuns = quick ? 1 : 5;
     List<Integer> push = quick ? List.of(64) : List.of(64, 512);
     Set<String> skip = new LinkedHashSet<>();
     String flyreg = null;
@@ -84,6 +88,7 @@ record Options(
         case "--skopeo-sample" -> skopeo = Integer.parseInt(value(args, ++i, a));
         case "--warmup" -> warmup = Integer.parseInt(value(args, ++i, a));
         case "--warmup-passes" -> warmupPasses = Integer.parseInt(value(args, ++i, a));
+        case "--c1-runs" -> concurrencyOneRuns = Integer.parseInt(value(args, ++i, a));
         case "--push-mib" -> push = ints(value(args, ++i, a));
         case "--skip" -> skip.addAll(Arrays.asList(value(args, ++i, a).split(",")));
         case "--flyreg" -> flyreg = value(args, ++i, a);
@@ -95,10 +100,12 @@ record Options(
       }
     }
     if (rounds < 1
+        || concurrencyOneRuns < 1
         || refs < 2 * BenchMain.REPOSITORIES
         || refs % (2 * BenchMain.REPOSITORIES) != 0) {
       throw new IllegalArgumentException(
-          "--rounds must be >= 1 and --refs a multiple of " + 2 * BenchMain.REPOSITORIES);
+          "--rounds and --c1-runs must be >= 1 and --refs a multiple of "
+              + 2 * BenchMain.REPOSITORIES);
     }
     return new Options(
         quick,
@@ -109,7 +116,8 @@ record Options(
         skopeo,
         sdkConcurrency,
         jibConcurrency,
-        quick ? List.of(1, 16) : List.of(1, 16, 64),
+        quick ? List.of(16) : List.of(16, 64),
+        concurrencyOneRuns,
         warmup,
         warmupPasses,
         push,

@@ -225,7 +225,7 @@ final class Report {
         + options.warmup()
         + " checks, each with a new client, until the JIT compiler spent under 2% of a pass compiling, at most "
         + options.warmupPasses()
-        + " passes), then builds a new client and runs the measured operation. Process CPU "
+        + " passes), then builds a new client and runs the measured operation (at concurrency 1, several times: see the block below). Process CPU "
         + "time (`OperatingSystemMXBean.getProcessCpuTime()`, all threads: request threads, JIT, GC; the JIT's own share is shown) and "
         + "wall time cover the measured operation only, including the new client's connections and token "
         + "requests. Sockets are the worker's ESTABLISHED TCP connections to the registry port right after "
@@ -245,12 +245,21 @@ final class Report {
         + "- **hey**: `hey -n N -c C -m HEAD` (N: the number of references rounded up to a multiple of C) with the same `Accept` header as the SDK (and a pull token in "
         + "token mode); the best `C` of "
         + options.heyConcurrency()
-        + " is the ceiling (concurrency 1: what a minimal HTTP client gets one request at a time). Its CPU per check (children's CPU time, as for skopeo) shows what a minimal"
+        + " is the ceiling; `hey -c 1` runs in the concurrency-1 block (what a minimal HTTP client gets one request at a time). Its CPU per check (children's CPU time, as for skopeo) shows what a minimal"
         + " Go client spends; on two cores every client's CPU is taken from the registry.\n"
         + "- **bare socket loop**: a reference for concurrency 1, not a peer: a worker JVM like the others (the same warm-up rule, with at least 4 passes: its passes are cheap enough to look quiet before its loop is compiled) with no HTTP library. It"
         + " writes a prepared `HEAD` request for each of the same references (the SDK's `Accept` header; in token mode hey's minted pull token) to one kept-alive"
         + " socket and reads the answer's header block, taking the status from its first line: the least work a client can do per check, so the"
         + " registry's own latency shows through.\n"
+        + "- **Concurrency 1, one block**: each round and mode, the SDK, jib-core and the bare loop at concurrency 1"
+        + " warm up in worker JVMs of their own (one after the other; they then wait idle), and the block runs "
+        + options.concurrencyOneRuns()
+        + " times, each time every client once (a measured run with a new client in each worker, and `hey -c 1`"
+        + " for the present and the missing tag), in an order that rotates from run to run. One check at a time"
+        + " waits for the registry's answer, so a client's rate follows how fast the registry answers during its"
+        + " few seconds, and that drifts over minutes; alternated runs close together in time take the drift out"
+        + " of the comparison. The round's figure of each client is the median over its runs (the worst for"
+        + " sockets and token requests); every run is listed as `exists-run` in the per-round figures.\n"
         + "- **Rounds**: every measurement runs once per round; the order rotates from round to round. "
         + "Tables show the median over rounds with min–max; ratios compare clients within a round.\n\n";
   }

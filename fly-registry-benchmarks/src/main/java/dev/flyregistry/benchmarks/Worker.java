@@ -40,9 +40,10 @@ import java.util.stream.Stream;
  *
  * <p>Protocol with {@link BenchMain}: arguments {@code TASK key=value...}; the worker warms up with
  * a client of its own (closed afterwards), prints {@code READY}, waits for a line on stdin, runs
- * the measured operation with a fresh client, and prints {@code RESULT <json>}. Process CPU time
- * ({@code OperatingSystemMXBean.getProcessCpuTime()}) and wall time cover the measured part only;
- * sockets are counted right after it, before the client is closed.
+ * the measured operation with a fresh client, and prints {@code RESULT <json>}. The existence tasks
+ * repeat that ({@code READY}, a line, {@code RESULT}) {@code runs} times. Process CPU time ({@code
+ * OperatingSystemMXBean.getProcessCpuTime()}) and wall time cover the measured part only; sockets
+ * are counted right after it, before the client is closed.
  */
 public final class Worker {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -68,22 +69,50 @@ public final class Worker {
     }
     Map<String, Object> result =
         switch (args[0]) {
-          case "exists-sdk" -> existsSdk(p);
-          case "exists-jib" -> existsJib(p);
-          case "exists-bare" -> existsBare(p);
+          case "exists-sdk" -> repeat(p, existsSdk(p));
+          case "exists-jib" -> repeat(p, existsJib(p));
+          case "exists-bare" -> repeat(p, existsBare(p));
           case "graphql-sdk" -> graphqlSdk(p);
           case "push-sdk" -> pushSdk(p);
           case "copy-sdk" -> copySdk(p);
           default -> throw new IllegalArgumentException("unknown task " + args[0]);
         };
+    printResult(result);
+    System.exit(0);
+  }
+
+  private static void printResult(Map<String, Object> result) throws Exception {
     System.out.println("RESULT " + JSON.writeValueAsString(result));
     System.out.flush();
-    System.exit(0);
+  }
+
+  /** A measured run, repeatable in the same JVM: each run builds its own client. */
+  interface Run {
+    Map<String, Object> run() throws Exception;
+  }
+
+  /**
+   * Runs the measured operation {@code runs} times (parameter, default 1), each after its own
+   * {@code GO}: the harness alternates the runs of several warmed-up workers, so that clients it
+   * compares are measured close together in time. Every result but the last is printed here; the
+   * last is returned for {@link #main} to print.
+   */
+  private static Map<String, Object> repeat(Map<String, String> p, Run run) throws Exception {
+    int runs = Integer.parseInt(p.getOrDefault("runs", "1"));
+    if (runs < 1) {
+      throw new IllegalArgumentException("runs must be >= 1: " + runs);
+    }
+    for (int i = 1; i < runs; i++) {
+      awaitGo();
+      printResult(run.run());
+    }
+    awaitGo();
+    return run.run();
   }
 
   // ------------------------------------------------------------------ existence, the SDK
 
-  private static Map<String, Object> existsSdk(Map<String, String> p) throws Exception {
+  private static Run existsSdk(Map<String, String> p) throws Exception {
     List<String> refTexts = Files.readAllLines(Path.of(p.get("refs")));
     List<ImageReference> refs = refTexts.stream().map(ImageReference::parse).toList();
     int concurrency = Integer.parseInt(p.get("concurrency"));
@@ -103,18 +132,19 @@ public final class Worker {
                 warm.existsAll(refs.subList(0, Math.min(warmup, refs.size())));
               }
             });
-    awaitGo();
-    Measure m = Measure.start();
-    try (RegistryClient client =
-        RegistryClient.builder().credentials(credentials).http(http).build()) {
-      Map<ImageReference, Optional<Descriptor>> found = client.existsAll(refs);
-      return existsResult(
-          m,
-          port,
-          found.size(),
-          found.values().stream().filter(Optional::isPresent).count(),
-          passes);
-    }
+    return () -> {
+      Measure m = Measure.start();
+      try (RegistryClient client =
+          RegistryClient.builder().credentials(credentials).http(http).build()) {
+        Map<ImageReference, Optional<Descriptor>> found = client.existsAll(refs);
+        return existsResult(
+            m,
+            port,
+            found.size(),
+            found.values().stream().filter(Optional::isPresent).count(),
+            passes);
+      }
+    };
   }
 
   /**
@@ -133,7 +163,7 @@ public final class Worker {
 
   // ------------------------------------------------------------------ existence, jib-core
 
-  private static Map<String, Object> existsJib(Map<String, String> p) throws Exception {
+  private static Run existsJib(Map<String, String> p) throws Exception {
     List<String> refs = Files.readAllLines(Path.of(p.get("refs")));
     int concurrency = Integer.parseInt(p.get("concurrency"));
     int warmup = Integer.parseInt(p.getOrDefault("warmup", "0"));
@@ -151,15 +181,16 @@ public final class Worker {
                 warm.close();
               }
             });
-    awaitGo();
-    Measure m = Measure.start();
-    JibChecker checker = new JibChecker(credential, concurrency);
-    try {
-      long found = checker.checkAll(refs);
-      return existsResult(m, port, refs.size(), found, passes);
-    } finally {
-      checker.close();
-    }
+    return () -> {
+      Measure m = Measure.start();
+      JibChecker checker = new JibChecker(credential, concurrency);
+      try {
+        long found = checker.checkAll(refs);
+        return existsResult(m, port, refs.size(), found, passes);
+      } finally {
+        checker.close();
+      }
+    };
   }
 
   /**
@@ -236,7 +267,7 @@ public final class Worker {
    * answer's header block (a {@code HEAD} answer has no body), taking the status from its first
    * line. No HTTP library, no retries, no authentication flow.
    */
-  private static Map<String, Object> existsBare(Map<String, String> p) throws Exception {
+  private static Run existsBare(Map<String, String> p) throws Exception {
     List<String> refs = Files.readAllLines(Path.of(p.get("refs")));
     int warmup = Integer.parseInt(p.getOrDefault("warmup", "0"));
     int port = Integer.parseInt(p.get("port"));
@@ -252,12 +283,13 @@ public final class Worker {
                 warm.checkAll(refs.subList(0, Math.min(warmup, refs.size())));
               }
             });
-    awaitGo();
-    Measure m = Measure.start();
-    try (BareClient client = new BareClient(port, accept, token)) {
-      long found = client.checkAll(refs);
-      return existsResult(m, port, refs.size(), found, passes);
-    }
+    return () -> {
+      Measure m = Measure.start();
+      try (BareClient client = new BareClient(port, accept, token)) {
+        long found = client.checkAll(refs);
+        return existsResult(m, port, refs.size(), found, passes);
+      }
+    };
   }
 
   /** HTTP/1.1 {@code HEAD} requests over one kept-alive connection to 127.0.0.1. */
@@ -483,11 +515,14 @@ public final class Worker {
     return n;
   }
 
+  /** The harness's lines; one reader for the JVM's life, so no buffered line is lost. */
+  private static final BufferedReader STDIN =
+      new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+
   static void awaitGo() throws Exception {
     System.out.println("READY");
     System.out.flush();
-    String line =
-        new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+    String line = STDIN.readLine();
     if (line == null) {
       throw new IllegalStateException("the harness closed stdin before GO");
     }
