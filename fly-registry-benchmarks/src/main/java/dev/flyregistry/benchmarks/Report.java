@@ -257,8 +257,8 @@ final class Report {
         + " times, each time every client once (a measured run with a new client in each worker, and `hey -c 1`"
         + " for the present and the missing tag), in an order that rotates from run to run. One check at a time"
         + " waits for the registry's answer, so a client's rate follows how fast the registry answers during its"
-        + " few seconds, and that drifts over minutes; alternated runs close together in time take the drift out"
-        + " of the comparison. The round's figure of each client is the median over its runs (the worst for"
+        + " few seconds, which varies; runs alternated close together in time, and their median, keep that"
+        + " variation out of the comparison as far as it lasts longer than a run. The round's figure of each client is the median over its runs (the worst for"
         + " sockets and token requests); every run is listed as `exists-run` in the per-round figures.\n"
         + "- **Rounds**: every measurement runs once per round; the order rotates from round to round. "
         + "Tables show the median over rounds with min–max; ratios compare clients within a round.\n\n";
