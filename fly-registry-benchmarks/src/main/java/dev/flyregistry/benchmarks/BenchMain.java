@@ -278,9 +278,10 @@ public final class BenchMain {
    * with a new client, and {@code hey -c 1} for a present and a missing tag) in an order that
    * rotates from run to run. At concurrency 1 each check waits for the registry's answer, so a
    * round's ratios were at the mercy of how fast the registry happened to answer during each
-   * client's few seconds; runs alternated close together in time, and their median, take that drift
-   * out of the comparison. Every run is kept ({@code exists-run} samples); the round's figure of
-   * each client is the median over its runs (the worst for sockets and token requests).
+   * client's few seconds; runs alternated close together in time, and their median, keep that out
+   * of the comparison as far as it lasts longer than a run. Every run is kept ({@code exists-run}
+   * samples); the round's figure of each client is the median over its runs (the worst for sockets
+   * and token requests).
    */
   private void concurrencyOne(int round, Target t) {
     int runs = options.concurrencyOneRuns();
