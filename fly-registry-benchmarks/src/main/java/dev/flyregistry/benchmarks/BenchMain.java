@@ -27,6 +27,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -130,17 +131,11 @@ public final class BenchMain {
           if (options.runs("hey")) {
             tasks.add(() -> hey(r, t));
           }
-          // Concurrency 1: every client in one block, their runs alternated (see concurrencyOne).
-          tasks.add(() -> concurrencyOne(r, t));
-          for (int c : options.sdkConcurrency()) {
-            if (c != 1) {
-              tasks.add(() -> existsWorker(r, t, "exists-sdk", Targets.SDK, c));
-            }
-          }
-          for (int c : options.jibConcurrency()) {
-            if (c != 1) {
-              tasks.add(() -> existsWorker(r, t, "exists-jib", Targets.JIB, c));
-            }
+          // One block per concurrency: its clients' runs alternate (see existsBlock).
+          Set<Integer> levels = new TreeSet<>(options.sdkConcurrency());
+          levels.addAll(options.jibConcurrency());
+          for (int c : levels) {
+            tasks.add(() -> existsBlock(r, t, c));
           }
           if (options.runs("skopeo")) {
             tasks.add(() -> skopeoInspect(r, t));
@@ -257,45 +252,31 @@ public final class BenchMain {
 
   // ------------------------------------------------------------------------ bulk existence
 
-  private void existsWorker(int round, Target t, String task, String client, int concurrency) {
-    long[] ticks = Machine.cpuTicks();
-    WorkerResult r =
-        runWorker(task, List.of("-Xmx512m"), existsParams(t, concurrency, 1), existsEnv(t, task));
-    add(
-        new Sample(
-            round,
-            "exists",
-            t.mode(),
-            client,
-            concurrency,
-            existsValues(t, client, concurrency, r, Machine.stealPercentSince(ticks))));
-  }
-
   /**
-   * Concurrency 1, one block per round and mode: the SDK, jib-core and the bare loop each warm up
-   * in a worker JVM of their own (one after the other), then the block runs {@link
-   * Options#concurrencyOneRuns()} times, each time every client once (each worker's measured run
-   * with a new client, and {@code hey -c 1} for a present and a missing tag) in an order that
-   * rotates from run to run. At concurrency 1 each check waits for the registry's answer, so a
-   * round's ratios were at the mercy of how fast the registry happened to answer during each
-   * client's few seconds; runs alternated close together in time, and their median, keep that out
-   * of the comparison as far as it lasts longer than a run. Every run is kept ({@code exists-run}
-   * samples); the round's figure of each client is the median over its runs (the worst for sockets
-   * and token requests).
+   * One concurrency of the bulk existence check, as one block per round and mode: the clients that
+   * run at {@code concurrency} (the SDK, jib-core; at concurrency 1 also the bare loop) each warm
+   * up in a worker JVM of their own, one after the other, then the block runs {@link
+   * Options#blockRuns()} times, each time every client once (each worker's measured run with a new
+   * client; at concurrency 1 also {@code hey -c 1} for a present and a missing tag) in an order
+   * that rotates from run to run. A client's rate follows how fast the registry answers during its
+   * few seconds, which varies; runs alternated close together in time, and their median, keep that
+   * out of the comparison as far as it lasts longer than a run. Every run is kept ({@code
+   * exists-run} samples); the round's figure of each client is the median over its runs (the worst
+   * for sockets and token requests).
    */
-  private void concurrencyOne(int round, Target t) {
-    int runs = options.concurrencyOneRuns();
+  private void existsBlock(int round, Target t, int concurrency) {
+    int runs = options.blockRuns();
     Map<String, String> workers = new LinkedHashMap<>();
-    if (options.sdkConcurrency().contains(1)) {
+    if (options.sdkConcurrency().contains(concurrency)) {
       workers.put(Targets.SDK, "exists-sdk");
     }
-    if (options.jibConcurrency().contains(1)) {
+    if (options.jibConcurrency().contains(concurrency)) {
       workers.put(Targets.JIB, "exists-jib");
     }
-    if (options.runs("bare")) {
+    if (concurrency == 1 && options.runs("bare")) {
       workers.put(Targets.BARE, "exists-bare");
     }
-    boolean withHey = options.runs("hey");
+    boolean withHey = concurrency == 1 && options.runs("hey");
     Map<String, WorkerSession> sessions = new LinkedHashMap<>();
     Map<String, List<Map<String, Double>>> byClient = new LinkedHashMap<>();
     try {
@@ -305,7 +286,7 @@ public final class BenchMain {
             startWorker(
                 w.getValue(),
                 List.of("-Xmx512m"),
-                existsParams(t, 1, runs),
+                existsParams(t, concurrency, runs),
                 existsEnv(t, w.getValue())));
       }
       List<String> order = new ArrayList<>(sessions.keySet());
@@ -331,12 +312,13 @@ public final class BenchMain {
               // counted when it is reaped) does not land in the next hey run's CPU figure
               w.finish();
             }
-            figures.put(client, existsValues(t, client, 1, r, Machine.stealPercentSince(ticks)));
+            figures.put(
+                client, existsValues(t, client, concurrency, r, Machine.stealPercentSince(ticks)));
           }
           for (Map.Entry<String, Map<String, Double>> f : figures.entrySet()) {
             Map<String, Double> v = new LinkedHashMap<>(f.getValue());
             v.put("run", (double) run);
-            add(new Sample(round, "exists-run", t.mode(), f.getKey(), 1, v));
+            add(new Sample(round, "exists-run", t.mode(), f.getKey(), concurrency, v));
             byClient.computeIfAbsent(f.getKey(), k -> new ArrayList<>()).add(f.getValue());
           }
         }
@@ -345,7 +327,8 @@ public final class BenchMain {
       sessions.values().forEach(WorkerSession::close);
     }
     byClient.forEach(
-        (client, list) -> add(new Sample(round, "exists", t.mode(), client, 1, overRuns(list))));
+        (client, list) ->
+            add(new Sample(round, "exists", t.mode(), client, concurrency, overRuns(list))));
   }
 
   /**

@@ -21,7 +21,8 @@ import java.util.Set;
  * @param jibConcurrency thread pool sizes for jib-core
  * @param heyConcurrency {@code hey -c} values beside 1 (the best one is the ceiling; {@code hey -c
  *     1} runs in the concurrency-1 block)
- * @param concurrencyOneRuns how many times per round the concurrency-1 block runs each client
+ * @param blockRuns how many measured runs each existence client has per round and concurrency
+ *     (alternated with the other clients of its block)
  * @param warmup checks of one warm-up pass of a worker JVM before the measured run
  * @param warmupPasses the most warm-up passes (they stop once the JIT compiler is quiet)
  * @param pushMiB layer sizes pushed, in MiB
@@ -47,7 +48,7 @@ record Options(
     List<Integer> sdkConcurrency,
     List<Integer> jibConcurrency,
     List<Integer> heyConcurrency,
-    int concurrencyOneRuns,
+    int blockRuns,
     int warmup,
     int warmupPasses,
     List<Integer> pushMiB,
@@ -68,7 +69,7 @@ record Options(
     int skopeo = quick ? 10 : 50;
     int warmup = quick ? 500 : 2000;
     int warmupPasses = quick ? 1 : 12;
-    int concurrencyOneRuns = quick ? 1 : 5;
+    int blockRuns = quick ? 1 : 5;
     List<Integer> push = quick ? List.of(64) : List.of(64, 512);
     Set<String> skip = new LinkedHashSet<>();
     String flyreg = null;
@@ -88,7 +89,7 @@ record Options(
         case "--skopeo-sample" -> skopeo = Integer.parseInt(value(args, ++i, a));
         case "--warmup" -> warmup = Integer.parseInt(value(args, ++i, a));
         case "--warmup-passes" -> warmupPasses = Integer.parseInt(value(args, ++i, a));
-        case "--c1-runs" -> concurrencyOneRuns = Integer.parseInt(value(args, ++i, a));
+        case "--block-runs" -> blockRuns = Integer.parseInt(value(args, ++i, a));
         case "--push-mib" -> push = ints(value(args, ++i, a));
         case "--skip" -> skip.addAll(Arrays.asList(value(args, ++i, a).split(",")));
         case "--flyreg" -> flyreg = value(args, ++i, a);
@@ -100,11 +101,11 @@ record Options(
       }
     }
     if (rounds < 1
-        || concurrencyOneRuns < 1
+        || blockRuns < 1
         || refs < 2 * BenchMain.REPOSITORIES
         || refs % (2 * BenchMain.REPOSITORIES) != 0) {
       throw new IllegalArgumentException(
-          "--rounds and --c1-runs must be >= 1 and --refs a multiple of "
+          "--rounds and --block-runs must be >= 1 and --refs a multiple of "
               + 2 * BenchMain.REPOSITORIES);
     }
     return new Options(
@@ -117,7 +118,7 @@ record Options(
         sdkConcurrency,
         jibConcurrency,
         quick ? List.of(16) : List.of(16, 64),
-        concurrencyOneRuns,
+        blockRuns,
         warmup,
         warmupPasses,
         push,

@@ -220,12 +220,12 @@ final class Report {
         + "acknowledgement, about 40 ms per token request, which every client that fetches tokens (the SDK, "
         + "jib-core) paid in its measured run and hey, given a minted token, did not. Both registries "
         + "are seeded over plain HTTP by the harness before any client runs.\n"
-        + "- **One fresh JVM per client run** (`dev.flyregistry.benchmarks.Worker`, `-Xmx512m`, the same flags "
+        + "- **One fresh JVM per client** (`dev.flyregistry.benchmarks.Worker`, `-Xmx512m`, the same flags "
         + "for the SDK and jib-core): it warms up with clients of its own (passes of "
         + options.warmup()
         + " checks, each with a new client, until the JIT compiler spent under 2% of a pass compiling, at most "
         + options.warmupPasses()
-        + " passes), then builds a new client and runs the measured operation (at concurrency 1, several times: see the block below). Process CPU "
+        + " passes), then builds a new client and runs the measured operation (the existence checks several times: see Blocks below). Process CPU "
         + "time (`OperatingSystemMXBean.getProcessCpuTime()`, all threads: request threads, JIT, GC; the JIT's own share is shown) and "
         + "wall time cover the measured operation only, including the new client's connections and token "
         + "requests. Sockets are the worker's ESTABLISHED TCP connections to the registry port right after "
@@ -251,15 +251,17 @@ final class Report {
         + " writes a prepared `HEAD` request for each of the same references (the SDK's `Accept` header; in token mode hey's minted pull token) to one kept-alive"
         + " socket and reads the answer's header block, taking the status from its first line: the least work a client can do per check, so the"
         + " registry's own latency shows through.\n"
-        + "- **Concurrency 1, one block**: each round and mode, the SDK, jib-core and the bare loop at concurrency 1"
-        + " warm up in worker JVMs of their own (one after the other; they then wait idle), and the block runs "
-        + options.concurrencyOneRuns()
-        + " times, each time every client once (a measured run with a new client in each worker, and `hey -c 1`"
-        + " for the present and the missing tag), in an order that rotates from run to run. One check at a time"
-        + " waits for the registry's answer, so a client's rate follows how fast the registry answers during its"
-        + " few seconds, which varies; runs alternated close together in time, and their median, keep that"
-        + " variation out of the comparison as far as it lasts longer than a run. The round's figure of each client is the median over its runs (the worst for"
-        + " sockets and token requests); every run is listed as `exists-run` in the per-round figures.\n"
+        + "- **Blocks**: each round, mode and concurrency, the clients that run at that concurrency (the SDK,"
+        + " jib-core; at concurrency 1 also the bare loop) warm up in worker JVMs of their own, one after the"
+        + " other (they then wait idle), and the block runs "
+        + options.blockRuns()
+        + " times, each time every client once (a measured run with a new client in each worker; at"
+        + " concurrency 1 also `hey -c 1` for the present and the missing tag), in an order that rotates from"
+        + " run to run. A client's rate follows how fast the registry answers during its few seconds, which"
+        + " varies; runs alternated close together in time, and their median, keep that variation out of the"
+        + " comparison as far as it lasts longer than a run. The round's figure of each client is the median"
+        + " over its runs (the worst for sockets and token requests); every run is listed as `exists-run` in"
+        + " the per-round figures.\n"
         + "- **Rounds**: every measurement runs once per round; the order rotates from round to round. "
         + "Tables show the median over rounds with min–max; ratios compare clients within a round.\n\n";
   }

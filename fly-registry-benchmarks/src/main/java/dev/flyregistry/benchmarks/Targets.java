@@ -284,7 +284,10 @@ final class Targets {
   private double worstCpuRatio(int round, String mode) {
     double worst = Double.NaN;
     for (Sample s : samples) {
-      if (s.round() == round && s.mode().equals(mode) && s.client().equals(SDK)) {
+      if (s.round() == round
+          && s.measurement().equals("exists")
+          && s.mode().equals(mode)
+          && s.client().equals(SDK)) {
         double jib = value(round, "exists", mode, JIB, s.concurrency(), "cpuMicrosPerCheck");
         if (!Double.isNaN(jib)) {
           double ratio = s.get("cpuMicrosPerCheck") / jib;

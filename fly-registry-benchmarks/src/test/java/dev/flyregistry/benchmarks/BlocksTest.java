@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-class ConcurrencyOneTest {
+class BlocksTest {
 
   @Test
   void aRoundsFigureIsTheMedianOfItsRunsButTheWorstForBoundedCounts() {
@@ -25,12 +25,12 @@ class ConcurrencyOneTest {
 
   @Test
   void aFullRunAlternatesFiveRunsAndQuickOne() {
-    assertThat(Options.parse(new String[0]).concurrencyOneRuns()).isEqualTo(5);
-    assertThat(Options.parse(new String[] {"--quick"}).concurrencyOneRuns()).isEqualTo(1);
-    assertThat(Options.parse(new String[] {"--c1-runs", "3"}).concurrencyOneRuns()).isEqualTo(3);
+    assertThat(Options.parse(new String[0]).blockRuns()).isEqualTo(5);
+    assertThat(Options.parse(new String[] {"--quick"}).blockRuns()).isEqualTo(1);
+    assertThat(Options.parse(new String[] {"--block-runs", "3"}).blockRuns()).isEqualTo(3);
     assertThat(Options.parse(new String[0]).heyConcurrency()).doesNotContain(1);
-    assertThatThrownBy(() -> Options.parse(new String[] {"--c1-runs", "0"}))
+    assertThatThrownBy(() -> Options.parse(new String[] {"--block-runs", "0"}))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("--c1-runs");
+        .hasMessageContaining("--block-runs");
   }
 }
