@@ -168,7 +168,8 @@ public final class BenchMain {
                     Locale.ROOT,
                     ". CPU steal during the run (time the hypervisor gave this machine's CPUs to"
                         + " other guests): %.0f%% of CPU time; the stealPercent figure of each"
-                        + " existence run below is the same for its worker's lifetime",
+                        + " existence run below covers that run (in a round's row: the median"
+                        + " over its runs)",
                     steal));
     Report report =
         new Report(
