@@ -2,7 +2,7 @@
 # Benchmarks of the fly-registry SDK against its peers (jib-core, skopeo, hey) on a real registry on 127.0.0.1.
 # Installs what is missing, builds the project, runs every measurement and writes docs/BENCHMARKS.md.
 #
-#   bench/run.sh              full run: 3 interleaved rounds (about 30-40 minutes on 2 cores)
+#   bench/run.sh              full run: 3 interleaved rounds (about 50 minutes on 2 cores)
 #   bench/run.sh --quick      one round, smaller warm-up and samples (under 3 minutes)
 #
 # Other options: --no-build (use the jars of a previous build), --no-install, --out FILE,

@@ -77,7 +77,7 @@ final class Report {
     md.append('\n');
 
     md.append(
-        "## How to rerun\n\n```\nbench/run.sh            # full run: 3 rounds, about 30–40 minutes on 2 cores\n"
+        "## How to rerun\n\n```\nbench/run.sh            # full run: 3 rounds, about 50 minutes on 2 cores\n"
             + "bench/run.sh --quick    # one round, under 3 minutes\n```\n\n"
             + "The script installs what is missing (Debian packages `docker-registry`, `skopeo`, `hey`, "
             + "`apache2-utils`, `openssl`; `hyperfine` when available), builds the project "
