@@ -665,7 +665,7 @@ public final class BenchMain {
         in.close();
         String line;
         while ((line = out.readLine()) != null) {
-          if (!line.equals("READY")) {
+          if (isProtocol(line) && !line.equals("READY")) {
             throw failed("unexpected output: " + line);
           }
         }
@@ -684,18 +684,26 @@ public final class BenchMain {
     /** The next line the worker printed (waits for it); fails when its output ended. */
     private String next() {
       try {
-        String line = out.readLine();
-        if (line == null) {
-          int exit = process.waitFor();
-          throw failed("exit " + exit + " before its result");
+        String line;
+        while ((line = out.readLine()) != null) {
+          if (isProtocol(line)) {
+            return line;
+          }
+          // other output of the JVM (a Flight Recorder started by BENCH_WORKER_JVM_ARGS says so)
         }
-        return line;
+        int exit = process.waitFor();
+        throw failed("exit " + exit + " before its result");
       } catch (IOException e) {
         throw failed("I/O failed: " + e);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IllegalStateException("interrupted", e);
       }
+    }
+
+    /** A line of the worker protocol, as opposed to other output of the JVM. */
+    static boolean isProtocol(String line) {
+      return line.equals("READY") || line.startsWith("RESULT ");
     }
 
     private IllegalStateException failed(String why) {

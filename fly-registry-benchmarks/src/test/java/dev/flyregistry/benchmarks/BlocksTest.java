@@ -33,4 +33,15 @@ class BlocksTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("--block-runs");
   }
+
+  @Test
+  void theHarnessReadsTheWorkerProtocolPastOtherOutputOfTheJvm() {
+    assertThat(BenchMain.WorkerSession.isProtocol("READY")).isTrue();
+    assertThat(BenchMain.WorkerSession.isProtocol("RESULT {\"checks\":2000}")).isTrue();
+    // what a Flight Recorder started with BENCH_WORKER_JVM_ARGS prints to stdout
+    assertThat(
+            BenchMain.WorkerSession.isProtocol(
+                "[0.683s][info][jfr,startup] Started recording 1. No limit specified"))
+        .isFalse();
+  }
 }
