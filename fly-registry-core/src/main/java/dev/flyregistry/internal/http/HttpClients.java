@@ -12,9 +12,10 @@ public final class HttpClients {
 
   /**
    * A client with the settings' timeouts and {@code User-Agent}; its calls keep the {@link
-   * WatchdogSentinel} armed, so that their timeouts do not wake OkHttp's watchdog thread. Derived
-   * from the caller's client when one was given (sharing its pool), otherwise with a pool of its
-   * own sized for bulk operations.
+   * WatchdogSentinel} armed, so that their timeouts do not wake OkHttp's watchdog thread, and
+   * responses' media types are parsed once per distinct {@code Content-Type} ({@link
+   * ContentTypes}). Derived from the caller's client when one was given (sharing its pool),
+   * otherwise with a pool of its own sized for bulk operations.
    */
   public static OkHttpClient create(HttpSettings settings) {
     OkHttpClient.Builder b;
@@ -39,6 +40,7 @@ public final class HttpClients {
         .writeTimeout(settings.writeTimeout())
         .callTimeout(settings.callTimeout())
         .retryOnConnectionFailure(true)
+        .addNetworkInterceptor(new ContentTypes())
         .addInterceptor(
             chain -> {
               WatchdogSentinel.INSTANCE.touch(sentinelPeriod);
