@@ -302,8 +302,7 @@ public final class BenchMain {
           if (client.equals("hey")) {
             double present = heyRun(t, "present", 1, figures);
             double missing = heyRun(t, "missing", 1, figures);
-            figures.put(
-                Targets.HEY_MIX, Map.of("checksPerSecond", 2.0 / (1.0 / present + 1.0 / missing)));
+            figures.put(Targets.HEY_MIX, Map.of("checksPerSecond", mixRate(present, missing)));
           } else {
             long[] ticks = Machine.cpuTicks();
             WorkerSession w = sessions.get(client);
@@ -430,9 +429,16 @@ public final class BenchMain {
         figures.forEach((client, v) -> add(new Sample(round, "exists", t.mode(), client, c, v)));
       }
     }
-    // The ceiling for the 50/50 mix: the time of one present plus one missing check, halved.
-    double mix = 2.0 / (1.0 / best.get("present") + 1.0 / best.get("missing"));
+    double mix = mixRate(best.get("present"), best.get("missing"));
     add(new Sample(round, "exists", t.mode(), Targets.HEY_MIX, 0, Map.of("checksPerSecond", mix)));
+  }
+
+  /**
+   * The rate of the 50/50 mix from the rates of present and missing checks: the time of one present
+   * plus one missing check, halved (their harmonic mean).
+   */
+  static double mixRate(double present, double missing) {
+    return 2.0 / (1.0 / present + 1.0 / missing);
   }
 
   /**

@@ -2,6 +2,7 @@ package dev.flyregistry.benchmarks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import java.util.List;
 import java.util.Map;
@@ -43,5 +44,12 @@ class BlocksTest {
             BenchMain.WorkerSession.isProtocol(
                 "[0.683s][info][jfr,startup] Started recording 1. No limit specified"))
         .isFalse();
+  }
+
+  @Test
+  void theMixRateIsTheTimeOfOnePresentAndOneMissingCheckHalved() {
+    // 1/500 s + 1/1000 s = 3 ms for two checks: 666.7 checks/s
+    assertThat(BenchMain.mixRate(500, 1000)).isCloseTo(2000.0 / 3, within(1e-9));
+    assertThat(BenchMain.mixRate(800, 800)).isEqualTo(800.0);
   }
 }

@@ -20,8 +20,9 @@ import okio.BufferedSource;
  * interceptor gives the body a media type parsed once. It changes nothing else: the headers stay as
  * they were, and the body's bytes and length come from the original body.
  *
- * <p>The cache holds at most {@value #MAX_TYPES} types, so a server that sends ever-changing types
- * (a boundary parameter, say) costs what it did before and no more memory.
+ * <p>The cache stops taking types at {@value #MAX_TYPES} (a few more when threads meet new types at
+ * the same moment), so a server that sends ever-changing types (a boundary parameter, say) costs
+ * what it did before and no more memory.
  */
 final class ContentTypes implements Interceptor {
   static final int MAX_TYPES = 64;
