@@ -50,6 +50,8 @@ public final class BenchMain {
   static final String PASSWORD = "testpassword";
 
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String HEY = "hey";
+  private static final String HEY_KID = "hey kid";
 
   private final Options options;
   private final List<Sample> samples = new ArrayList<>();
@@ -71,6 +73,7 @@ public final class BenchMain {
       String presentRef,
       String missingRef,
       String heyToken,
+      String heyKidToken,
       String seedToken,
       boolean auth) {}
 
@@ -114,10 +117,15 @@ public final class BenchMain {
       OciLayout layout = TestImages.ociLayout(work.resolve("seed-layout"));
       ImageInfo image = layout.addImage("v1", ImageSpec.linux("amd64", "bench\n"));
       List<Target> targets = new ArrayList<>();
-      targets.add(seed("no auth", noauth, layout, image, null, null));
+      targets.add(seed("no auth", noauth, layout, image, null, null, null));
       String pushToken = issuer.mint(USER, allRepositories("pull", "push"), Duration.ofHours(2));
       String pullToken = issuer.mint(USER, allRepositories("pull"), Duration.ofHours(2));
-      targets.add(seed("token", token, layout, image, pushToken, pullToken));
+      // the same pull token without the certificate in its header, for hey only: what verifying
+      // the certificate costs the registry on every request (see heyKeyHeaders)
+      String pullKidToken =
+          issuer.mint(
+              USER, allRepositories("pull"), Duration.ofHours(2), TokenIssuer.KeyHeader.KID);
+      targets.add(seed("token", token, layout, image, pushToken, pullToken, pullKidToken));
       ExtraMeasurements extra = new ExtraMeasurements(this);
       extra.prepare(targets);
       for (int round = 1; round <= options.rounds(); round++) {
@@ -212,7 +220,8 @@ public final class BenchMain {
       OciLayout layout,
       ImageInfo image,
       String pushToken,
-      String pullToken)
+      String pullToken,
+      String pullKidToken)
       throws Exception {
     int perRepo = options.refs() / 2 / REPOSITORIES;
     Seeder seeder = new Seeder(registry.baseUri(), pushToken);
@@ -247,6 +256,7 @@ public final class BenchMain {
         registry.ref(repository(0) + ":v0000"),
         registry.ref(repository(0) + ":missing-0000"),
         pullToken,
+        pullKidToken,
         pushToken,
         pushToken != null);
   }
@@ -292,17 +302,24 @@ public final class BenchMain {
       }
       List<String> order = new ArrayList<>(sessions.keySet());
       if (withHey) {
-        order.add("hey");
+        order.add(HEY);
       }
       for (int run = 1; run <= runs; run++) {
         List<String> thisRun = new ArrayList<>(order);
         Collections.rotate(thisRun, -(round - 1 + run - 1));
         for (String client : thisRun) {
           Map<String, Map<String, Double>> figures = new LinkedHashMap<>();
-          if (client.equals("hey")) {
-            double present = heyRun(t, "present", 1, figures);
-            double missing = heyRun(t, "missing", 1, figures);
-            figures.put(Targets.HEY_MIX, Map.of("checksPerSecond", mixRate(present, missing)));
+          if (client.equals(HEY)) {
+            // in token mode with the kid-only twin of the token too, back to back, in turns
+            List<String> heys = new ArrayList<>(heyKeyHeaders(t));
+            Collections.rotate(heys, run);
+            for (String hey : heys) {
+              double present = heyRun(t, "present", 1, hey, figures);
+              double missing = heyRun(t, "missing", 1, hey, figures);
+              figures.put(
+                  Targets.HEY_MIX + heySuffix(hey),
+                  Map.of("checksPerSecond", mixRate(present, missing)));
+            }
           } else {
             long[] ticks = Machine.cpuTicks();
             WorkerSession w = sessions.get(client);
@@ -420,17 +437,55 @@ public final class BenchMain {
     return scopes.size();
   }
 
+  /**
+   * The registry's ceiling: {@code hey} for the present and the missing tag at each of {@link
+   * Options#heyConcurrency()}, and the 50/50 mix of the best rates. In token mode every run is made
+   * twice, back to back in an order that alternates, with the pull token as the token service
+   * serves it and with its {@code kid}-only twin (see {@link #heyKeyHeaders}).
+   */
   private void hey(int round, Target t) {
+    List<String> tokens = heyKeyHeaders(t);
     Map<String, Double> best = new LinkedHashMap<>();
+    int turn = round;
     for (String which : List.of("present", "missing")) {
       for (int c : options.heyConcurrency()) {
-        Map<String, Map<String, Double>> figures = new LinkedHashMap<>();
-        best.merge(which, heyRun(t, which, c, figures), Math::max);
-        figures.forEach((client, v) -> add(new Sample(round, "exists", t.mode(), client, c, v)));
+        List<String> order = new ArrayList<>(tokens);
+        Collections.rotate(order, turn++);
+        for (String hey : order) {
+          Map<String, Map<String, Double>> figures = new LinkedHashMap<>();
+          best.merge(which + heySuffix(hey), heyRun(t, which, c, hey, figures), Math::max);
+          figures.forEach((client, v) -> add(new Sample(round, "exists", t.mode(), client, c, v)));
+        }
       }
     }
-    double mix = mixRate(best.get("present"), best.get("missing"));
-    add(new Sample(round, "exists", t.mode(), Targets.HEY_MIX, 0, Map.of("checksPerSecond", mix)));
+    for (String hey : tokens) {
+      String suffix = heySuffix(hey);
+      double mix = mixRate(best.get("present" + suffix), best.get("missing" + suffix));
+      add(
+          new Sample(
+              round,
+              "exists",
+              t.mode(),
+              Targets.HEY_MIX + suffix,
+              0,
+              Map.of("checksPerSecond", mix)));
+    }
+  }
+
+  /**
+   * The hey runs of a target: {@code hey} with the target's token (none without auth), and in token
+   * mode also {@code hey kid}, with a pull token whose header names the key by {@code kid} alone.
+   * Every client's token carries the certificate ({@code x5c}), which distribution 2.8.2 parses and
+   * verifies on each request; the pair shows what that costs the registry, a cost every client pays
+   * alike. Skipped with {@code --skip kid}.
+   */
+  private List<String> heyKeyHeaders(Target t) {
+    return t.heyKidToken() != null && options.runs("kid") ? List.of(HEY, HEY_KID) : List.of(HEY);
+  }
+
+  /** What a hey run's client names end with: nothing, or {@link Targets#KID_ONLY}. */
+  private static String heySuffix(String hey) {
+    return hey.equals(HEY_KID) ? Targets.KID_ONLY : "";
   }
 
   /**
@@ -443,29 +498,33 @@ public final class BenchMain {
 
   /**
    * One {@code hey -m HEAD} run for the present or the missing tag at concurrency {@code c}; puts
-   * its figures in {@code figures} (as {@code hey present} or {@code hey missing}).
+   * its figures in {@code figures} (as {@code hey present} or {@code hey missing}, with {@link
+   * Targets#KID_ONLY} after it for {@code hey kid}).
    *
+   * @param hey {@code hey} or {@code hey kid} (see {@link #heyKeyHeaders})
    * @return its requests per second
    */
-  private double heyRun(Target t, String which, int c, Map<String, Map<String, Double>> figures) {
+  private double heyRun(
+      Target t, String which, int c, String hey, Map<String, Map<String, Double>> figures) {
     String ref = which.equals("present") ? t.presentRef() : t.missingRef();
     int expected = which.equals("present") ? 200 : 404;
     // hey sends n / c requests from each of its c workers: n a multiple of c, so all are sent
     int n = (t.refs().size() + c - 1) / c * c;
     List<String> cmd = new ArrayList<>(List.of("hey", "-n", String.valueOf(n)));
     cmd.addAll(List.of("-c", String.valueOf(c), "-m", "HEAD", "-H", "Accept: " + ACCEPT));
-    if (t.heyToken() != null) {
-      cmd.addAll(List.of("-H", "Authorization: Bearer " + t.heyToken()));
+    String token = hey.equals(HEY_KID) ? t.heyKidToken() : t.heyToken();
+    if (token != null) {
+      cmd.addAll(List.of("-H", "Authorization: Bearer " + token));
     }
     cmd.add(manifestUrl(t.registry(), ref));
     long cpu0 = Machine.childrenCpuNanos();
     Tool.Result out = Tool.run(cmd, Duration.ofMinutes(5));
     double cpuMicros = (Machine.childrenCpuNanos() - cpu0) / 1e3 / n;
-    HeyOutput hey = HeyOutput.parse(out.stdout());
-    if (hey.responses(expected) != n) {
+    HeyOutput result = HeyOutput.parse(out.stdout());
+    String name = "hey " + which + heySuffix(hey);
+    if (result.responses(expected) != n) {
       throw new IllegalStateException(
-          "hey "
-              + which
+          name
               + " ("
               + t.mode()
               + "): expected "
@@ -473,15 +532,15 @@ public final class BenchMain {
               + " × "
               + expected
               + ", got "
-              + hey.statusCounts()
+              + result.statusCounts()
               + " and "
-              + hey.errors()
+              + result.errors()
               + " errors");
     }
     figures.put(
-        "hey " + which,
-        Map.of("checksPerSecond", hey.requestsPerSecond(), "cpuMicrosPerCheck", cpuMicros));
-    return hey.requestsPerSecond();
+        name,
+        Map.of("checksPerSecond", result.requestsPerSecond(), "cpuMicrosPerCheck", cpuMicros));
+    return result.requestsPerSecond();
   }
 
   private static String manifestUrl(LocalRegistry registry, String ref) {

@@ -171,6 +171,10 @@ final class Report {
         }
       }
       md.append('\n');
+      String certificate = new Targets(samples, options.rounds()).certificateCost(mode);
+      if (!certificate.isEmpty()) {
+        md.append(certificate).append("\n\n");
+      }
     }
 
     md.append(ExtraMeasurements.sections(this, samples, options, notes));
@@ -246,7 +250,11 @@ final class Report {
         + "token mode); the best `C` of "
         + options.heyConcurrency()
         + " is the ceiling; `hey -c 1` runs in the concurrency-1 block (what a minimal HTTP client gets one request at a time). Its CPU per check (children's CPU time, as for skopeo) shows what a minimal"
-        + " Go client spends; on two cores every client's CPU is taken from the registry.\n"
+        + " Go client spends; on two cores every client's CPU is taken from the registry. In token mode"
+        + " each hey run (the ceiling's and `hey -c 1`'s) is made twice, back to back, with the pull"
+        + " token as served and with its twin without the certificate (`kid` only): the rows marked"
+        + Targets.KID_ONLY
+        + ", for what the certificate costs the registry.\n"
         + "- **bare socket loop**: a reference for concurrency 1, not a peer: a worker JVM like the others (the same warm-up rule, with at least 4 passes: its passes are cheap enough to look quiet before its loop is compiled) with no HTTP library. It"
         + " writes a prepared `HEAD` request for each of the same references (the SDK's `Accept` header; in token mode hey's minted pull token) to one kept-alive"
         + " socket and reads the answer's header block, taking the status from its first line: the least work a client can do per check, so the"

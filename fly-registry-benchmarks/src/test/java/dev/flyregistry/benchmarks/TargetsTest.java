@@ -185,4 +185,63 @@ class TargetsTest {
     List<Targets.Outcome> all = new Targets(List.of(), 3).evaluate(List.of(MODE));
     assertThat(all).allSatisfy(o -> assertThat(o.met()).isNull());
   }
+
+  @Test
+  void theCertificateCostComparesHeysTwinRunsWithinEachRound() {
+    List<Sample> s = new ArrayList<>();
+    // ceiling 800 vs 1000 (kid-only), 900 vs 990: gains 1.25 and 1.10 per round
+    s.add(hey(1, 800));
+    s.add(new Sample(1, "exists", MODE, Targets.HEY_MIX + Targets.KID_ONLY, 0, rate(1000)));
+    s.add(hey(2, 900));
+    s.add(new Sample(2, "exists", MODE, Targets.HEY_MIX + Targets.KID_ONLY, 0, rate(990)));
+    // concurrency 1: 500/s (2,000 µs a check) vs 625/s (1,600 µs): 400 µs; jib-core 400/s
+    // (2,500 µs a check): 16%; round 2 the same
+    for (int r = 1; r <= 2; r++) {
+      s.add(heyAtOne(r, 500));
+      s.add(new Sample(r, "exists", MODE, Targets.HEY_MIX + Targets.KID_ONLY, 1, rate(625)));
+      s.add(exists(r, Targets.JIB, 1, 400, 640, 2000, 10));
+    }
+
+    String cost = new Targets(s, 2).certificateCost(MODE);
+
+    assertThat(cost)
+        .contains("995 checks/s with `kid` only against 850 with the certificate")
+        .contains("1.18× (1.10–1.25×) within each round")
+        .contains("At concurrency 1: 625 against 500 checks/s")
+        .contains("with the certificate less that without, +400 µs (+400 to +400 µs)")
+        .contains(", +16.0% of jib-core's time per check there");
+    // a mode without twin runs gets no such paragraph
+    assertThat(new Targets(s, 2).certificateCost("no auth")).isEmpty();
+  }
+
+  @Test
+  void noCertificateCostWithoutKidOnlyRuns() {
+    List<Sample> s = new ArrayList<>();
+    s.add(hey(1, 800));
+    s.addAll(atOne(1, 600, 700, 570, 480));
+    assertThat(new Targets(s, 1).certificateCost(MODE)).isEmpty();
+  }
+
+  @Test
+  void heysCpuReferenceLeavesOutTheKidOnlyRuns() {
+    List<Sample> s = new ArrayList<>();
+    s.add(hey(1, 1000));
+    s.add(exists(1, Targets.SDK, 4, 800, 200, 4, 10)); // 80%: missed, so the CPU context shows
+    s.add(new Sample(1, "exists", MODE, "hey present", 16, Map.of("cpuMicrosPerCheck", 150.0)));
+    s.add(
+        new Sample(
+            1,
+            "exists",
+            MODE,
+            "hey present" + Targets.KID_ONLY,
+            16,
+            Map.of("cpuMicrosPerCheck", 90.0)));
+    Targets.Outcome ceiling = outcome(new Targets(s, 1).evaluate(List.of(MODE)), "Bulk existence");
+    assertThat(ceiling.met()).isFalse();
+    assertThat(ceiling.detail()).contains("SDK 200 µs at its best concurrency, hey 150 µs");
+  }
+
+  private static Map<String, Double> rate(double checksPerSecond) {
+    return Map.of("checksPerSecond", checksPerSecond);
+  }
 }

@@ -118,6 +118,31 @@ class LocalRegistryIT {
   }
 
   @Test
+  void tokenRegistryAcceptsIssuerTokensWithAndWithoutTheCertificateInTheHeader() throws Exception {
+    try (TokenIssuer issuer = TokenIssuer.start();
+        LocalRegistry registry =
+            LocalRegistry.startToken(
+                new LocalRegistry.TokenAuth(
+                    issuer.realm(), issuer.service(), issuer.issuer(), issuer.certificatePem()))) {
+      List<TokenIssuer.Access> pull =
+          List.of(new TokenIssuer.Access("repository", "keys/app", List.of("pull")));
+      String path = "/v2/keys/app/tags/list";
+      for (TokenIssuer.KeyHeader shape : TokenIssuer.KeyHeader.values()) {
+        String token = issuer.mint("testuser", pull, Duration.ofMinutes(5), shape);
+        // authorized: the repository is unknown, not the caller
+        HttpResponse<String> r = get(registry, path, "Bearer " + token);
+        assertThat(r.statusCode()).as(shape.name()).isEqualTo(404);
+        assertThat(r.body()).as(shape.name()).contains("NAME_UNKNOWN");
+        // the same token with another signature is refused
+        String forged = token.substring(0, token.lastIndexOf('.') + 1) + "AAAA";
+        assertThat(get(registry, path, "Bearer " + forged).statusCode())
+            .as(shape.name())
+            .isEqualTo(401);
+      }
+    }
+  }
+
+  @Test
   void missingRegistryBinaryIsAClearFailureNotASkip() {
     String previous = System.getProperty(LocalRegistry.BINARY_PROPERTY);
     System.setProperty(LocalRegistry.BINARY_PROPERTY, tmp.resolve("no-such-registry").toString());

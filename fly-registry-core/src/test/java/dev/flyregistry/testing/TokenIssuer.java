@@ -75,6 +75,19 @@ public final class TokenIssuer implements AutoCloseable {
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final String BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 
+  /**
+   * Which key fields a token's JOSE header carries. The token service always sends both;
+   * distribution 2.8.2 accepts either. With {@code x5c} it parses the certificate and verifies its
+   * chain to the root bundle on every request; with {@code kid} alone it finds the key among the
+   * bundle's by its libtrust id.
+   */
+  public enum KeyHeader {
+    /** {@code kid} and {@code x5c} (the certificate): what the token service serves. */
+    KID_AND_X5C,
+    /** {@code kid} only. */
+    KID
+  }
+
   /** One access entry of a token: {@code {"type", "name", "actions"}}. */
   public record Access(String type, String name, List<String> actions) {
     /** Copies the actions. */
@@ -256,7 +269,21 @@ public final class TokenIssuer implements AutoCloseable {
    * @return the compact JWT
    */
   public String mint(String subject, List<Access> access, Duration ttl) {
-    return jwt(subject, access, Instant.now().truncatedTo(ChronoUnit.SECONDS), ttl);
+    return mint(subject, access, ttl, KeyHeader.KID_AND_X5C);
+  }
+
+  /**
+   * Mints a token directly, with the given key fields in its header.
+   *
+   * @param subject the {@code sub} claim
+   * @param access the {@code access} claim
+   * @param ttl lifetime (negative: already expired)
+   * @param keyHeader which key fields the header carries
+   * @return the compact JWT
+   */
+  public String mint(String subject, List<Access> access, Duration ttl, KeyHeader keyHeader) {
+    Objects.requireNonNull(keyHeader, "keyHeader");
+    return jwt(subject, access, Instant.now().truncatedTo(ChronoUnit.SECONDS), ttl, keyHeader);
   }
 
   /** Stops the server and deletes the temporary directory. */
@@ -380,7 +407,7 @@ public final class TokenIssuer implements AutoCloseable {
     Set<String> allowed = user.isEmpty() ? anonymousActions : users.get(user).actions;
     List<Access> access = grant(scopes, allowed);
     Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-    String token = jwt(user, access, now, ttl);
+    String token = jwt(user, access, now, ttl, KeyHeader.KID_AND_X5C);
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("token", token);
     body.put("access_token", token);
@@ -450,15 +477,19 @@ public final class TokenIssuer implements AutoCloseable {
 
   // ---- JWT ----
 
-  private String jwt(String subject, List<Access> access, Instant now, Duration lifetime) {
+  private String jwt(
+      String subject, List<Access> access, Instant now, Duration lifetime, KeyHeader keyHeader) {
     Map<String, Object> header = new LinkedHashMap<>();
     header.put("typ", "JWT");
     header.put("alg", "RS256");
     header.put("kid", keys.keyId);
-    try {
-      header.put("x5c", List.of(Base64.getEncoder().encodeToString(keys.certificate.getEncoded())));
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException(e);
+    if (keyHeader == KeyHeader.KID_AND_X5C) {
+      try {
+        header.put(
+            "x5c", List.of(Base64.getEncoder().encodeToString(keys.certificate.getEncoded())));
+      } catch (GeneralSecurityException e) {
+        throw new IllegalStateException(e);
+      }
     }
     Map<String, Object> claims = new LinkedHashMap<>();
     claims.put("iss", issuer);

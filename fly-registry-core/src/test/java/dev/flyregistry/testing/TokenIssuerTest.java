@@ -163,6 +163,31 @@ class TokenIssuerTest {
   }
 
   @Test
+  void mintedTokensCarryTheChosenKeyFields() throws Exception {
+    List<TokenIssuer.Access> pull =
+        List.of(new TokenIssuer.Access("repository", "app-1", List.of("pull")));
+    X509Certificate cert = certFromPem();
+
+    JsonNode both = part(issuer.mint("testuser", pull, Duration.ofMinutes(1)), 0);
+    assertThat(both.get("kid").asText())
+        .isEqualTo(independentKid(cert.getPublicKey().getEncoded()));
+    assertThat(both.get("x5c").get(0).asText())
+        .isEqualTo(Base64.getEncoder().encodeToString(cert.getEncoded()));
+
+    String kidOnly =
+        issuer.mint("testuser", pull, Duration.ofMinutes(1), TokenIssuer.KeyHeader.KID);
+    JsonNode header = part(kidOnly, 0);
+    assertThat(header.get("kid").asText()).isEqualTo(both.get("kid").asText());
+    assertThat(header.has("x5c")).isFalse();
+    String[] parts = kidOnly.split("\\.");
+    Signature verify = Signature.getInstance("SHA256withRSA");
+    verify.initVerify(cert.getPublicKey());
+    verify.update((parts[0] + "." + parts[1]).getBytes(StandardCharsets.US_ASCII));
+    assertThat(verify.verify(Base64.getUrlDecoder().decode(parts[2]))).isTrue();
+    assertThat(part(kidOnly, 1).get("access").get(0).get("name").asText()).isEqualTo("app-1");
+  }
+
+  @Test
   void everyTokenHasItsOwnJti() throws Exception {
     String a = claims(get("service=s&scope=repository:a:pull", null, null)).get("jti").asText();
     String b = claims(get("service=s&scope=repository:a:pull", null, null)).get("jti").asText();
