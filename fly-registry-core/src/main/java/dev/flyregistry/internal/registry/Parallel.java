@@ -4,21 +4,20 @@ import dev.flyregistry.registry.RegistryException;
 import dev.flyregistry.registry.RegistryIoException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletionService;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorCompletionService;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
 /**
- * Runs one task per item, at most {@code concurrency} at a time, on daemon threads of a pool made
- * for the call: the bulk operations of the registry client (existence checks, blob transfers).
- * Results keep the order of the items; the first task to fail (in time, not in item order) cancels
- * the tasks still queued or running and its exception is rethrown as it was when it is unchecked.
+ * Runs one task per item, at most {@code concurrency} at a time, on daemon threads started for the
+ * call: the bulk operations of the registry client (existence checks, blob transfers). Each thread
+ * takes the next item until none is left, so a task costs no queue or future, and the calling
+ * thread sleeps until all are done instead of waking for each result. Results keep the order of the
+ * items; the first task to fail (in time, not in item order) stops the threads from taking more
+ * items and interrupts the tasks still running, and its exception is rethrown as it was when it is
+ * unchecked.
  */
 public final class Parallel {
   private Parallel() {}
@@ -34,7 +33,7 @@ public final class Parallel {
    * @param task the work for one item
    * @return the results, in the order of {@code items}
    * @throws RegistryIoException when the calling thread is interrupted while it waits (its
-   *     interrupt flag is set again; the tasks are cancelled)
+   *     interrupt flag is set again; the tasks are interrupted)
    */
   public static <T, R> List<R> map(
       List<T> items,
@@ -42,70 +41,89 @@ public final class Parallel {
       String what,
       Function<? super T, String> registryOf,
       Function<? super T, ? extends R> task) {
-    List<R> out = new ArrayList<>(items.size());
-    int threads = Math.min(concurrency, items.size());
+    int n = items.size();
+    int threads = Math.min(concurrency, n);
     if (threads <= 1) {
+      List<R> out = new ArrayList<>(n);
       for (T item : items) {
         out.add(task.apply(item));
       }
       return out;
     }
-    ExecutorService pool = Executors.newFixedThreadPool(threads, daemonThreads(what));
-    try {
-      CompletionService<Done<R>> done = new ExecutorCompletionService<>(pool);
-      List<Future<Done<R>>> futures = new ArrayList<>(items.size());
-      for (int i = 0; i < items.size(); i++) {
-        int index = i;
-        T item = items.get(i);
-        futures.add(done.submit(() -> new Done<>(index, task.apply(item))));
-      }
-      Object[] results = new Object[items.size()];
-      for (int remaining = items.size(); remaining > 0; remaining--) {
-        Future<Done<R>> next;
-        try {
-          next = done.take();
-        } catch (InterruptedException e) {
-          futures.forEach(f -> f.cancel(true));
-          Thread.currentThread().interrupt();
-          throw new RegistryIoException(what + " interrupted", 0, List.of(), null, null, e);
-        }
-        try {
-          Done<R> d = next.get();
-          results[d.index()] = d.value();
-        } catch (ExecutionException e) {
-          futures.forEach(f -> f.cancel(true));
-          Throwable cause = e.getCause();
-          if (cause instanceof RuntimeException re) {
-            throw re;
+    Object[] results = new Object[n];
+    AtomicInteger next = new AtomicInteger();
+    AtomicReference<Failure> failure = new AtomicReference<>();
+    CountDownLatch finished = new CountDownLatch(threads);
+    Thread[] workers = new Thread[threads];
+    ThreadFactory factory = daemonThreads(what);
+    Runnable work =
+        () -> {
+          try {
+            for (int i; failure.get() == null && (i = next.getAndIncrement()) < n; ) {
+              try {
+                results[i] = task.apply(items.get(i));
+              } catch (Throwable e) {
+                if (failure.compareAndSet(null, new Failure(i, e))) {
+                  interruptOthers(workers);
+                }
+                return;
+              }
+            }
+          } finally {
+            finished.countDown();
           }
-          if (cause instanceof Error err) {
-            throw err;
-          }
-          int index = futures.indexOf(next);
-          throw new RegistryException(
-              what + " failed: " + cause,
-              0,
-              List.of(),
-              index < 0 ? null : registryOf.apply(items.get(index)),
-              null,
-              cause);
-        } catch (InterruptedException e) {
-          throw new AssertionError("a completed future does not wait", e);
-        }
-      }
-      for (Object r : results) {
-        @SuppressWarnings("unchecked")
-        R value = (R) r;
-        out.add(value);
-      }
-      return out;
-    } finally {
-      pool.shutdownNow();
+        };
+    for (int w = 0; w < threads; w++) {
+      workers[w] = factory.newThread(work);
     }
+    for (Thread t : workers) {
+      t.start(); // after the array is full: every worker sees all of it
+    }
+    try {
+      finished.await();
+    } catch (InterruptedException e) {
+      failure.compareAndSet(null, new Failure(-1, e));
+      interruptOthers(workers);
+      Thread.currentThread().interrupt();
+      throw new RegistryIoException(what + " interrupted", 0, List.of(), null, null, e);
+    }
+    Failure f = failure.get();
+    if (f != null) {
+      Throwable cause = f.error();
+      if (cause instanceof RuntimeException re) {
+        throw re;
+      }
+      if (cause instanceof Error err) {
+        throw err;
+      }
+      throw new RegistryException(
+          what + " failed: " + cause,
+          0,
+          List.of(),
+          registryOf.apply(items.get(f.index())),
+          null,
+          cause);
+    }
+    List<R> out = new ArrayList<>(n);
+    for (Object r : results) {
+      @SuppressWarnings("unchecked")
+      R value = (R) r;
+      out.add(value);
+    }
+    return out;
   }
 
-  /** A finished task: its item's index and its result. */
-  private record Done<R>(int index, R value) {}
+  /** The first task to fail: its item's index (-1: the caller was interrupted) and its error. */
+  private record Failure(int index, Throwable error) {}
+
+  /** Interrupts the workers other than the calling thread (their running tasks stop). */
+  private static void interruptOthers(Thread[] workers) {
+    for (Thread t : workers) {
+      if (t != Thread.currentThread()) {
+        t.interrupt();
+      }
+    }
+  }
 
   private static ThreadFactory daemonThreads(String what) {
     AtomicInteger n = new AtomicInteger();

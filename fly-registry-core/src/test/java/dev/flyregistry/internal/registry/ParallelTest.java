@@ -122,6 +122,57 @@ class ParallelTest {
   }
 
   @Test
+  void aCheckedFailureIsWrappedWithTheRegistryOfItsItem() {
+    java.io.IOException cause = new java.io.IOException("disk gone");
+    assertThatThrownBy(
+            () ->
+                Parallel.map(
+                    ITEMS,
+                    4,
+                    "test",
+                    i -> "registry-" + i,
+                    i -> {
+                      if (i == 7) {
+                        throw sneaky(cause);
+                      }
+                      return i;
+                    }))
+        .isInstanceOf(dev.flyregistry.registry.RegistryException.class)
+        .isNotInstanceOf(RegistryIoException.class)
+        .hasMessage("test failed: java.io.IOException: disk gone")
+        .hasCause(cause)
+        .satisfies(
+            e ->
+                assertThat(((dev.flyregistry.registry.RegistryException) e).registry())
+                    .hasValue("registry-7"));
+  }
+
+  @Test
+  void everyItemRunsOnceWhenNothingFails() {
+    java.util.Set<Integer> seen = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    AtomicInteger runs = new AtomicInteger();
+    List<Integer> out =
+        Parallel.map(
+            ITEMS,
+            16,
+            "test",
+            i -> "r",
+            i -> {
+              runs.incrementAndGet();
+              seen.add(i);
+              return -i;
+            });
+    assertThat(runs.get()).isEqualTo(ITEMS.size());
+    assertThat(seen).containsExactlyInAnyOrderElementsOf(ITEMS);
+    assertThat(out).isEqualTo(ITEMS.stream().map(i -> -i).collect(Collectors.toList()));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <E extends Throwable> RuntimeException sneaky(Throwable t) throws E {
+    throw (E) t;
+  }
+
+  @Test
   void anInterruptedCallerGetsARegistryIoExceptionAndKeepsItsInterruptFlag() {
     AtomicReference<Throwable> thrown = new AtomicReference<>();
     AtomicReference<Boolean> flag = new AtomicReference<>();
