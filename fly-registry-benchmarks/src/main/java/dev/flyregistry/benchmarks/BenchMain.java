@@ -105,6 +105,7 @@ public final class BenchMain {
   private void run() throws Exception {
     Instant started = Instant.now();
     String loadBefore = Machine.loadAverage();
+    String source = Machine.sourceRevision(Path.of("."));
     long[] ticks = Machine.cpuTicks();
     log("work directory " + work);
     issuer = TokenIssuer.builder().ttl(Duration.ofMinutes(30)).start();
@@ -184,7 +185,7 @@ public final class BenchMain {
             options,
             samples,
             notes,
-            Machine.describe(),
+            withSource(Machine.describe(), source),
             started,
             Instant.now(),
             loadBefore,
@@ -192,6 +193,13 @@ public final class BenchMain {
     Files.createDirectories(options.out().toAbsolutePath().getParent());
     Files.writeString(options.out(), report.markdown());
     log("wrote " + options.out());
+  }
+
+  private static Map<String, String> withSource(Map<String, String> machine, String source) {
+    Map<String, String> out = new LinkedHashMap<>();
+    out.put("fly-registry", source);
+    out.putAll(machine);
+    return out;
   }
 
   private static List<TokenIssuer.Access> allRepositories(String... actions) {

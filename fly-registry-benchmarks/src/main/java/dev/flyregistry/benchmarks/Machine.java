@@ -36,6 +36,48 @@ final class Machine {
     return m;
   }
 
+  /**
+   * The revision of the working tree in {@code dir} (the run's: {@code bench/run.sh} runs from the
+   * repository's root): {@code git rev-parse --short HEAD}, and whether tracked files other than
+   * the report differ from it ({@code bench/run.sh} builds the working tree). "unknown" outside a
+   * git checkout.
+   */
+  static String sourceRevision(java.nio.file.Path dir) {
+    try {
+      return revision(dir.toString());
+    } catch (RuntimeException e) { // no git on the PATH
+      return "unknown";
+    }
+  }
+
+  private static String revision(String dir) {
+    Tool.Result head =
+        Tool.runAllowingFailure(
+            List.of("git", "-C", dir, "rev-parse", "--short", "HEAD"),
+            java.time.Duration.ofSeconds(20));
+    if (head.exitCode() != 0 || head.stdout().isBlank()) {
+      return "unknown";
+    }
+    Tool.Result status =
+        Tool.runAllowingFailure(
+            List.of(
+                "git",
+                "-C",
+                dir,
+                "status",
+                "--porcelain",
+                "--untracked-files=no",
+                "--",
+                ".",
+                ":(exclude)docs/BENCHMARKS.md"),
+            java.time.Duration.ofSeconds(20));
+    String commit = "commit " + head.stdout().strip();
+    if (status.exitCode() != 0) {
+      return commit + " (working tree state unknown)";
+    }
+    return status.stdout().isBlank() ? commit : commit + " with uncommitted changes";
+  }
+
   static String loadAverage() {
     try {
       String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
