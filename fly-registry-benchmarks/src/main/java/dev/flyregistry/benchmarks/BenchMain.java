@@ -51,7 +51,6 @@ public final class BenchMain {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String HEY = "hey";
-  private static final String HEY_KID = "hey kid";
 
   private final Options options;
   private final List<Sample> samples = new ArrayList<>();
@@ -122,7 +121,7 @@ public final class BenchMain {
       String pushToken = issuer.mint(USER, allRepositories("pull", "push"), Duration.ofHours(2));
       String pullToken = issuer.mint(USER, allRepositories("pull"), Duration.ofHours(2));
       // the same pull token without the certificate in its header, for hey only: what verifying
-      // the certificate costs the registry on every request (see heyKeyHeaders)
+      // the certificate costs the registry on every request (see heyTokens)
       String pullKidToken =
           issuer.mint(
               USER, allRepositories("pull"), Duration.ofHours(2), TokenIssuer.KeyHeader.KID);
@@ -319,13 +318,13 @@ public final class BenchMain {
           Map<String, Map<String, Double>> figures = new LinkedHashMap<>();
           if (client.equals(HEY)) {
             // in token mode with the kid-only twin of the token too, back to back, in turns
-            List<String> heys = new ArrayList<>(heyKeyHeaders(t));
-            Collections.rotate(heys, run);
-            for (String hey : heys) {
-              double present = heyRun(t, "present", 1, hey, figures);
-              double missing = heyRun(t, "missing", 1, hey, figures);
+            List<HeyToken> tokens = new ArrayList<>(heyTokens(t));
+            Collections.rotate(tokens, run);
+            for (HeyToken token : tokens) {
+              double present = heyRun(t, "present", 1, token, figures);
+              double missing = heyRun(t, "missing", 1, token, figures);
               figures.put(
-                  Targets.HEY_MIX + heySuffix(hey),
+                  Targets.HEY_MIX + token.suffix(),
                   Map.of("checksPerSecond", mixRate(present, missing)));
             }
           } else {
@@ -449,25 +448,25 @@ public final class BenchMain {
    * The registry's ceiling: {@code hey} for the present and the missing tag at each of {@link
    * Options#heyConcurrency()}, and the 50/50 mix of the best rates. In token mode every run is made
    * twice, back to back in an order that alternates, with the pull token as the token service
-   * serves it and with its {@code kid}-only twin (see {@link #heyKeyHeaders}).
+   * serves it and with its {@code kid}-only twin (see {@link #heyTokens}).
    */
   private void hey(int round, Target t) {
-    List<String> tokens = heyKeyHeaders(t);
+    List<HeyToken> tokens = heyTokens(t);
     Map<String, Double> best = new LinkedHashMap<>();
     int turn = round;
     for (String which : List.of("present", "missing")) {
       for (int c : options.heyConcurrency()) {
-        List<String> order = new ArrayList<>(tokens);
+        List<HeyToken> order = new ArrayList<>(tokens);
         Collections.rotate(order, turn++);
-        for (String hey : order) {
+        for (HeyToken token : order) {
           Map<String, Map<String, Double>> figures = new LinkedHashMap<>();
-          best.merge(which + heySuffix(hey), heyRun(t, which, c, hey, figures), Math::max);
+          best.merge(which + token.suffix(), heyRun(t, which, c, token, figures), Math::max);
           figures.forEach((client, v) -> add(new Sample(round, "exists", t.mode(), client, c, v)));
         }
       }
     }
-    for (String hey : tokens) {
-      String suffix = heySuffix(hey);
+    for (HeyToken token : tokens) {
+      String suffix = token.suffix();
       double mix = mixRate(best.get("present" + suffix), best.get("missing" + suffix));
       add(
           new Sample(
@@ -481,19 +480,25 @@ public final class BenchMain {
   }
 
   /**
-   * The hey runs of a target: {@code hey} with the target's token (none without auth), and in token
-   * mode also {@code hey kid}, with a pull token whose header names the key by {@code kid} alone.
-   * Every client's token carries the certificate ({@code x5c}), which distribution 2.8.2 parses and
-   * verifies on each request; the pair shows what that costs the registry, a cost every client pays
-   * alike. Skipped with {@code --skip kid}.
+   * A bearer token hey sends (null: none) and what the client names of its rows end with.
+   *
+   * @param token the pull token, or null without auth
+   * @param suffix empty, or {@link Targets#KID_ONLY}
    */
-  private List<String> heyKeyHeaders(Target t) {
-    return t.heyKidToken() != null && options.runs("kid") ? List.of(HEY, HEY_KID) : List.of(HEY);
-  }
+  private record HeyToken(String token, String suffix) {}
 
-  /** What a hey run's client names end with: nothing, or {@link Targets#KID_ONLY}. */
-  private static String heySuffix(String hey) {
-    return hey.equals(HEY_KID) ? Targets.KID_ONLY : "";
+  /**
+   * The tokens hey runs with against a target: the target's own (none without auth), and in token
+   * mode also its twin whose header names the key by {@code kid} alone. Every client's token
+   * carries the certificate ({@code x5c}), which distribution 2.8.2 parses and verifies on each
+   * request; the pair shows what that costs the registry, a cost every client pays alike. The twin
+   * is left out with {@code --skip kid}.
+   */
+  private List<HeyToken> heyTokens(Target t) {
+    HeyToken served = new HeyToken(t.heyToken(), "");
+    return t.heyKidToken() != null && options.runs("kid")
+        ? List.of(served, new HeyToken(t.heyKidToken(), Targets.KID_ONLY))
+        : List.of(served);
   }
 
   /**
@@ -507,29 +512,28 @@ public final class BenchMain {
   /**
    * One {@code hey -m HEAD} run for the present or the missing tag at concurrency {@code c}; puts
    * its figures in {@code figures} (as {@code hey present} or {@code hey missing}, with {@link
-   * Targets#KID_ONLY} after it for {@code hey kid}).
+   * Targets#KID_ONLY} after it for the {@code kid}-only token).
    *
-   * @param hey {@code hey} or {@code hey kid} (see {@link #heyKeyHeaders})
+   * @param token the token to send (see {@link #heyTokens})
    * @return its requests per second
    */
   private double heyRun(
-      Target t, String which, int c, String hey, Map<String, Map<String, Double>> figures) {
+      Target t, String which, int c, HeyToken token, Map<String, Map<String, Double>> figures) {
     String ref = which.equals("present") ? t.presentRef() : t.missingRef();
     int expected = which.equals("present") ? 200 : 404;
     // hey sends n / c requests from each of its c workers: n a multiple of c, so all are sent
     int n = (t.refs().size() + c - 1) / c * c;
     List<String> cmd = new ArrayList<>(List.of("hey", "-n", String.valueOf(n)));
     cmd.addAll(List.of("-c", String.valueOf(c), "-m", "HEAD", "-H", "Accept: " + ACCEPT));
-    String token = hey.equals(HEY_KID) ? t.heyKidToken() : t.heyToken();
-    if (token != null) {
-      cmd.addAll(List.of("-H", "Authorization: Bearer " + token));
+    if (token.token() != null) {
+      cmd.addAll(List.of("-H", "Authorization: Bearer " + token.token()));
     }
     cmd.add(manifestUrl(t.registry(), ref));
     long cpu0 = Machine.childrenCpuNanos();
     Tool.Result out = Tool.run(cmd, Duration.ofMinutes(5));
     double cpuMicros = (Machine.childrenCpuNanos() - cpu0) / 1e3 / n;
     HeyOutput result = HeyOutput.parse(out.stdout());
-    String name = "hey " + which + heySuffix(hey);
+    String name = "hey " + which + token.suffix();
     if (result.responses(expected) != n) {
       throw new IllegalStateException(
           name

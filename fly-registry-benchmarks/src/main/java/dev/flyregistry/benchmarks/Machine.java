@@ -3,6 +3,7 @@ package dev.flyregistry.benchmarks;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -42,7 +43,7 @@ final class Machine {
    * the report differ from it ({@code bench/run.sh} builds the working tree). "unknown" outside a
    * git checkout.
    */
-  static String sourceRevision(java.nio.file.Path dir) {
+  static String sourceRevision(Path dir) {
     try {
       return revision(dir.toString());
     } catch (RuntimeException e) { // no git on the PATH
@@ -53,8 +54,7 @@ final class Machine {
   private static String revision(String dir) {
     Tool.Result head =
         Tool.runAllowingFailure(
-            List.of("git", "-C", dir, "rev-parse", "--short", "HEAD"),
-            java.time.Duration.ofSeconds(20));
+            List.of("git", "-C", dir, "rev-parse", "--short", "HEAD"), Duration.ofSeconds(20));
     if (head.exitCode() != 0 || head.stdout().isBlank()) {
       return "unknown";
     }
@@ -70,7 +70,7 @@ final class Machine {
                 "--",
                 ".",
                 ":(exclude)docs/BENCHMARKS.md"),
-            java.time.Duration.ofSeconds(20));
+            Duration.ofSeconds(20));
     String commit = "commit " + head.stdout().strip();
     if (status.exitCode() != 0) {
       return commit + " (working tree state unknown)";

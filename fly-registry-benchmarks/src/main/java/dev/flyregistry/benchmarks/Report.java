@@ -15,6 +15,7 @@ import java.util.function.Predicate;
 final class Report {
   private final Options options;
   private final List<Sample> samples;
+  private final Targets targets;
   private final List<String> notes;
   private final Map<String, String> machine;
   private final Instant started;
@@ -33,6 +34,7 @@ final class Report {
       String loadAfter) {
     this.options = options;
     this.samples = List.copyOf(samples);
+    this.targets = new Targets(this.samples, options.rounds());
     this.notes = List.copyOf(notes);
     this.machine = machine;
     this.started = started;
@@ -92,8 +94,7 @@ final class Report {
         "Computed by the harness from this run's figures. Ratios are taken within each round, then the "
             + "median over rounds is compared with the target (min–max over rounds in parentheses).\n\n");
     md.append("| target | measured | met? | how |\n| --- | --- | --- | --- |\n");
-    List<Targets.Outcome> outcomes =
-        new ArrayList<>(new Targets(samples, options.rounds()).evaluate(modes));
+    List<Targets.Outcome> outcomes = new ArrayList<>(targets.evaluate(modes));
     outcomes.addAll(ExtraMeasurements.targets(samples, options));
     for (Targets.Outcome o : outcomes) {
       md.append(
@@ -111,7 +112,6 @@ final class Report {
       md.append(String.join("; ", missed.stream().map(Targets.Outcome::name).toList()));
       md.append(
           ". The tables below give the figures behind each ratio; the notes, if any, what went wrong.\n\n");
-      Targets targets = new Targets(samples, options.rounds());
       for (String mode : modes) {
         String why = targets.concurrencyOneExplanation(mode, 1.5);
         if (!why.isEmpty()) {
@@ -171,7 +171,7 @@ final class Report {
         }
       }
       md.append('\n');
-      String certificate = new Targets(samples, options.rounds()).certificateCost(mode);
+      String certificate = targets.certificateCost(mode);
       if (!certificate.isEmpty()) {
         md.append(certificate).append("\n\n");
       }
