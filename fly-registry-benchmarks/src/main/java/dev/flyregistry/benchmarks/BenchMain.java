@@ -296,7 +296,8 @@ public final class BenchMain {
     }
     boolean withHey = concurrency == 1 && options.runs("hey");
     Map<String, WorkerSession> sessions = new LinkedHashMap<>();
-    Map<String, List<Map<String, Double>>> byClient = new LinkedHashMap<>();
+    List<BlockRun> done = new ArrayList<>();
+    WireCapture wire = null;
     try {
       for (Map.Entry<String, String> w : workers.entrySet()) {
         sessions.put(
@@ -307,6 +308,8 @@ public final class BenchMain {
                 existsParams(t, concurrency, runs),
                 existsEnv(t, w.getValue())));
       }
+      // after the warm-ups: only the measured runs are captured
+      wire = concurrency == 1 ? startWire(t) : null;
       List<String> order = new ArrayList<>(sessions.keySet());
       if (withHey) {
         order.add(HEY);
@@ -316,21 +319,31 @@ public final class BenchMain {
         Collections.rotate(thisRun, -(round - 1 + run - 1));
         for (String client : thisRun) {
           Map<String, Map<String, Double>> figures = new LinkedHashMap<>();
+          Map<String, List<Window>> windows = new LinkedHashMap<>();
           if (client.equals(HEY)) {
             // in token mode with the kid-only twin of the token too, back to back, in turns
             List<HeyToken> tokens = new ArrayList<>(heyTokens(t));
             Collections.rotate(tokens, run);
             for (HeyToken token : tokens) {
+              Instant a = Instant.now();
               double present = heyRun(t, "present", 1, token, figures);
+              Instant b = Instant.now();
               double missing = heyRun(t, "missing", 1, token, figures);
+              Instant c = Instant.now();
               figures.put(
                   Targets.HEY_MIX + token.suffix(),
                   Map.of("checksPerSecond", mixRate(present, missing)));
+              windows.put("hey present" + token.suffix(), List.of(new Window(a, b)));
+              windows.put("hey missing" + token.suffix(), List.of(new Window(b, c)));
+              windows.put(
+                  Targets.HEY_MIX + token.suffix(), List.of(new Window(a, b), new Window(b, c)));
             }
           } else {
             long[] ticks = Machine.cpuTicks();
             WorkerSession w = sessions.get(client);
+            Instant a = Instant.now();
             WorkerResult r = w.run();
+            windows.put(client, List.of(new Window(a, Instant.now())));
             if (run == runs) {
               // its last run: wait until it has exited, so that its JVM's CPU time (a child's,
               // counted when it is reaped) does not land in the next hey run's CPU figure
@@ -340,19 +353,124 @@ public final class BenchMain {
                 client, existsValues(t, client, concurrency, r, Machine.stealPercentSince(ticks)));
           }
           for (Map.Entry<String, Map<String, Double>> f : figures.entrySet()) {
-            Map<String, Double> v = new LinkedHashMap<>(f.getValue());
-            v.put("run", (double) run);
-            add(new Sample(round, "exists-run", t.mode(), f.getKey(), concurrency, v));
-            byClient.computeIfAbsent(f.getKey(), k -> new ArrayList<>()).add(f.getValue());
+            done.add(
+                new BlockRun(
+                    f.getKey(),
+                    run,
+                    new LinkedHashMap<>(f.getValue()),
+                    windows.getOrDefault(f.getKey(), List.of())));
           }
         }
       }
     } finally {
       sessions.values().forEach(WorkerSession::close);
+      if (wire != null) {
+        wire.close();
+      }
+    }
+    if (wire != null) {
+      addWireFigures(t, wire, done);
+    }
+    Map<String, List<Map<String, Double>>> byClient = new LinkedHashMap<>();
+    for (BlockRun b : done) {
+      Map<String, Double> v = new LinkedHashMap<>(b.values());
+      v.put("run", (double) b.run());
+      add(new Sample(round, "exists-run", t.mode(), b.client(), concurrency, v));
+      byClient.computeIfAbsent(b.client(), k -> new ArrayList<>()).add(b.values());
     }
     byClient.forEach(
         (client, list) ->
             add(new Sample(round, "exists", t.mode(), client, concurrency, overRuns(list))));
+  }
+
+  /**
+   * One client's measured run in a block.
+   *
+   * @param client the client's name in the report
+   * @param run which run of the block
+   * @param values its figures (wire timings are added to them)
+   * @param windows when its checks were sent: one span per run over the references
+   */
+  private record BlockRun(
+      String client, int run, Map<String, Double> values, List<Window> windows) {}
+
+  /** A span of wall-clock time, from the harness's side, in which one client run's checks went. */
+  private record Window(Instant from, Instant to) {}
+
+  /** Whether {@link #startWire} has already said why there is no capture. */
+  private boolean wireNoted;
+
+  /**
+   * Starts capturing the registry's loopback traffic for the wire timings of a concurrency-1 block,
+   * or returns null (once noting why) when tcpdump is skipped, missing or cannot capture.
+   */
+  private WireCapture startWire(Target t) {
+    if (!options.runs("wire")) {
+      return null;
+    }
+    try {
+      return WireCapture.start(t.registry().port());
+    } catch (RuntimeException e) {
+      if (!wireNoted) {
+        wireNoted = true;
+        note(
+            "No wire timings at concurrency 1: "
+                + firstLine(e.getMessage())
+                + " (the harness runs tcpdump on the loopback, which needs the package and root or"
+                + " CAP_NET_RAW).");
+      }
+      return null;
+    }
+  }
+
+  /**
+   * Adds each run's wire timing from the capture ({@code wireRegistryMicros}, {@code
+   * wireClientMicros} and their medians, {@code wireChecks}). A run whose requests the capture did
+   * not all see (the kernel dropped packets) gets none, with a note.
+   */
+  private void addWireFigures(Target t, WireCapture wire, List<BlockRun> done) {
+    int dropped = wire.stop();
+    if (dropped > 0) {
+      note(
+          "The capture of a concurrency-1 block ("
+              + t.mode()
+              + ") lost "
+              + dropped
+              + " packets in the kernel: its wire timings are left out.");
+      return;
+    }
+    for (BlockRun b : done) {
+      if (b.windows().isEmpty()) {
+        continue;
+      }
+      List<List<WireCapture.Packet>> spans = new ArrayList<>();
+      for (Window w : b.windows()) {
+        spans.add(wire.between(w.from(), w.to()));
+      }
+      WireCapture.Timing timing = WireCapture.timing(spans);
+      // each window is one run over the reference list (hey: n rounded to c, so the same at c=1)
+      int expected = t.refs().size() * b.windows().size();
+      if (timing == null || timing.checks() < expected) {
+        note(
+            "The capture saw "
+                + (timing == null ? 0 : timing.checks())
+                + " of "
+                + expected
+                + " requests of "
+                + b.client()
+                + " ("
+                + t.mode()
+                + ", run "
+                + b.run()
+                + "): its wire timing is left out.");
+        continue;
+      }
+      b.values().put("wireChecks", (double) timing.checks());
+      b.values().put("wireRegistryMicros", timing.registryMicros());
+      b.values().put("wireClientMicros", timing.clientMicros());
+      b.values().put("wireRegistryMedianMicros", timing.registryMedianMicros());
+      b.values().put("wireClientMedianMicros", timing.clientMedianMicros());
+    }
   }
 
   /**

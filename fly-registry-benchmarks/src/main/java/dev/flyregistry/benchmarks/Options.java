@@ -29,8 +29,8 @@ import java.util.Set;
  * @param releases releases the GraphQL measurement streams
  * @param skip measurements not to run ({@code exists}, {@code push}, {@code copy}, {@code graphql},
  *     {@code cold}), clients not to run ({@code hey}, {@code bare}, {@code skopeo}; {@code kid}:
- *     hey's runs with a {@code kid}-only token) and modes not to run ({@code noauth}, {@code
- *     token})
+ *     hey's runs with a {@code kid}-only token; {@code wire}: the tcpdump capture of the
+ *     concurrency-1 blocks) and modes not to run ({@code noauth}, {@code token})
  * @param flyreg the command that runs the {@code flyreg} CLI (the repository's launcher), or null
  *     to look for it
  * @param flyregPlain the command that runs the CLI's jar with no JVM options ({@code java -jar}),

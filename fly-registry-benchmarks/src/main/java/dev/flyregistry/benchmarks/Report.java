@@ -82,7 +82,7 @@ final class Report {
         "## How to rerun\n\n```\nbench/run.sh            # full run: 3 rounds, about 50 minutes on 2 cores\n"
             + "bench/run.sh --quick    # one round, under 3 minutes\n```\n\n"
             + "The script installs what is missing (Debian packages `docker-registry`, `skopeo`, `hey`, "
-            + "`apache2-utils`, `openssl`; `hyperfine` when available), builds the project "
+            + "`apache2-utils`, `openssl`; `hyperfine` and `tcpdump` when available), builds the project "
             + "(`mvn -q -B -DskipTests install`), and runs `dev.flyregistry.benchmarks.BenchMain`, which "
             + "starts everything itself and writes this file. Nothing needs to be running beforehand.\n\n");
 
@@ -171,6 +171,7 @@ final class Report {
         }
       }
       md.append('\n');
+      md.append(wireTable(mode));
       String certificate = targets.certificateCost(mode);
       if (!certificate.isEmpty()) {
         md.append(certificate).append("\n\n");
@@ -259,6 +260,12 @@ final class Report {
         + " writes a prepared `HEAD` request for each of the same references (the SDK's `Accept` header; in token mode hey's minted pull token) to one kept-alive"
         + " socket and reads the answer's header block, taking the status from its first line: the least work a client can do per check, so the"
         + " registry's own latency shows through.\n"
+        + "- **Wire timings** (concurrency 1): while a concurrency-1 block's measured runs go (after"
+        + " the warm-ups), `tcpdump` captures the loopback packets that carry data to and from the"
+        + " registry's port; each run's packets, by the harness's clock before and after the run,"
+        + " give per check the registry's time (request's first packet to its answer's last) and"
+        + " the client's (answer to next request). tcpdump runs beside every client of the block"
+        + " alike; `--skip wire` leaves it out.\n"
         + "- **Blocks**: each round, mode and concurrency, the clients that run at that concurrency (the SDK,"
         + " jib-core; at concurrency 1 also the bare loop) warm up in worker JVMs of their own, one after the"
         + " other (they then wait idle), and the block runs "
@@ -272,6 +279,46 @@ final class Report {
         + " the per-round figures.\n"
         + "- **Rounds**: every measurement runs once per round; the order rotates from round to round. "
         + "Tables show the median over rounds with min–max; ratios compare clients within a round.\n\n";
+  }
+
+  /**
+   * The concurrency-1 clients' wire timings in a mode (see {@link WireCapture}), or empty when the
+   * run has none.
+   */
+  String wireTable(String mode) {
+    StringBuilder md = new StringBuilder();
+    for (String client : clients("exists", mode)) {
+      Predicate<Sample> p =
+          s ->
+              s.measurement().equals("exists")
+                  && s.mode().equals(mode)
+                  && s.client().equals(client)
+                  && s.concurrency() == 1;
+      if (stat(p, "wireRegistryMicros", 0).equals("—")) {
+        continue;
+      }
+      if (md.length() == 0) {
+        md.append(
+            "**Concurrency 1 on the wire.** The packets to and from the registry during the"
+                + " measured runs at concurrency 1, captured with tcpdump on the loopback (kernel"
+                + " timestamps, the same for every client): per check, the registry's time, from"
+                + " the request's first packet to the last packet of its answer, and the client's,"
+                + " from that answer to its next request. Means per check (they add up to the time"
+                + " per check) and the client's median check; median over rounds (min–max).\n\n");
+        md.append(
+            "| client | checks/s | registry: request → answer (µs) | client: answer → next"
+                + " request (µs) | client, median check (µs) |\n"
+                + "| --- | ---: | ---: | ---: | ---: |\n");
+      }
+      md.append(
+          row(
+              client,
+              stat(p, "checksPerSecond", 0),
+              stat(p, "wireRegistryMicros", 0),
+              stat(p, "wireClientMicros", 0),
+              stat(p, "wireClientMedianMicros", 0)));
+    }
+    return md.length() == 0 ? "" : md.append('\n').toString();
   }
 
   /** One row of a Markdown table: {@code | a | b | c |} and a line break. */

@@ -219,6 +219,89 @@ final class Targets {
     } else {
       b.append("within hey's reach, so the SDK's own work per request is what falls short.");
     }
+    String wire = wireBudget(mode, target);
+    if (!wire.isEmpty()) {
+      b.append(' ').append(wire);
+    }
+    return b.toString();
+  }
+
+  /**
+   * The concurrency-1 target in wire time (see {@link WireCapture}): per round, the time per check
+   * the target allows the SDK ({@code jib-core's registry and client time ÷ target}), less the
+   * registry's time for the SDK's requests, is what the SDK may spend of its own between an answer
+   * and its next request; and with none at all, the ratio it would get. Empty without wire figures
+   * for the SDK and jib-core.
+   */
+  String wireBudget(String mode, double target) {
+    List<Double> sdkRegistry = new ArrayList<>();
+    List<Double> sdkClient = new ArrayList<>();
+    List<Double> jibRegistry = new ArrayList<>();
+    List<Double> jibClient = new ArrayList<>();
+    List<Double> bareClient = new ArrayList<>();
+    List<Double> heyClient = new ArrayList<>();
+    List<Double> budget = new ArrayList<>();
+    List<Double> zeroClient = new ArrayList<>();
+    for (int r = 1; r <= rounds; r++) {
+      double sr = value(r, "exists", mode, SDK, 1, "wireRegistryMicros");
+      double sc = value(r, "exists", mode, SDK, 1, "wireClientMicros");
+      double jr = value(r, "exists", mode, JIB, 1, "wireRegistryMicros");
+      double jc = value(r, "exists", mode, JIB, 1, "wireClientMicros");
+      if (Double.isNaN(sr) || Double.isNaN(sc) || Double.isNaN(jr) || Double.isNaN(jc)) {
+        continue;
+      }
+      sdkRegistry.add(sr);
+      sdkClient.add(sc);
+      jibRegistry.add(jr);
+      jibClient.add(jc);
+      budget.add((jr + jc) / target - sr);
+      zeroClient.add((jr + jc) / sr);
+      double bc = value(r, "exists", mode, BARE, 1, "wireClientMicros");
+      if (!Double.isNaN(bc)) {
+        bareClient.add(bc);
+      }
+      double hc = value(r, "exists", mode, HEY_MIX, 1, "wireClientMicros");
+      if (!Double.isNaN(hc)) {
+        heyClient.add(hc);
+      }
+    }
+    if (budget.isEmpty()) {
+      return "";
+    }
+    StringBuilder b = new StringBuilder();
+    b.append(
+        String.format(
+            Locale.ROOT,
+            "On the wire (tcpdump's timestamps, means per check, median over rounds): the registry"
+                + " took %,.0f µs to answer the SDK's HEAD and %,.0f µs jib-core's GET; between an"
+                + " answer and the next request the SDK spent %,.0f µs, jib-core %,.0f",
+            Stats.of(sdkRegistry).median(),
+            Stats.of(jibRegistry).median(),
+            Stats.of(sdkClient).median(),
+            Stats.of(jibClient).median()));
+    if (!heyClient.isEmpty()) {
+      b.append(String.format(Locale.ROOT, ", hey %,.0f", Stats.of(heyClient).median()));
+    }
+    if (!bareClient.isEmpty()) {
+      b.append(String.format(Locale.ROOT, ", the bare loop %,.0f", Stats.of(bareClient).median()));
+    }
+    Stats left = Stats.of(budget);
+    Stats zero = Stats.of(zeroClient);
+    b.append(
+        String.format(
+            Locale.ROOT,
+            ". At %.1f× jib-core's rate, a check may take %s of the SDK's own time beyond the"
+                + " registry's (%,.0f to %,.0f µs over rounds); a client that took no time at all"
+                + " between answer and request would get %.2f× (%.2f–%.2f×).",
+            target,
+            left.median() > 0
+                ? String.format(Locale.ROOT, "%,.0f µs", left.median())
+                : "no time (" + String.format(Locale.ROOT, "%,.0f µs", left.median()) + ")",
+            left.min(),
+            left.max(),
+            zero.median(),
+            zero.min(),
+            zero.max()));
     return b.toString();
   }
 
