@@ -362,14 +362,14 @@ public final class BenchMain {
           }
         }
       }
+      if (wire != null) {
+        addWireFigures(t, wire, done);
+      }
     } finally {
       sessions.values().forEach(WorkerSession::close);
       if (wire != null) {
         wire.close();
       }
-    }
-    if (wire != null) {
-      addWireFigures(t, wire, done);
     }
     Map<String, List<Map<String, Double>>> byClient = new LinkedHashMap<>();
     for (BlockRun b : done) {
@@ -429,7 +429,18 @@ public final class BenchMain {
    * not all see (the kernel dropped packets) gets none, with a note.
    */
   private void addWireFigures(Target t, WireCapture wire, List<BlockRun> done) {
-    int dropped = wire.stop();
+    int dropped;
+    try {
+      dropped = wire.stop();
+    } catch (RuntimeException e) {
+      // the block's own figures stand without them
+      note(
+          "No wire timings for a concurrency-1 block ("
+              + t.mode()
+              + "): "
+              + firstLine(e.getMessage()));
+      return;
+    }
     if (dropped > 0) {
       note(
           "The capture of a concurrency-1 block ("
