@@ -214,10 +214,6 @@ final class WireCapture implements AutoCloseable {
     return out;
   }
 
-  int serverPort() {
-    return serverPort;
-  }
-
   private String stderrText() {
     synchronized (stderr) {
       return stderr.toString();

@@ -5,9 +5,13 @@ import java.util.concurrent.TimeUnit;
 import okhttp3.ConnectionPool;
 import okhttp3.Dispatcher;
 import okhttp3.OkHttpClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Builds the OkHttp client of one SDK client family from {@link HttpSettings}. */
 public final class HttpClients {
+  private static final Logger LOG = LoggerFactory.getLogger(HttpClients.class);
+
   private HttpClients() {}
 
   /**
@@ -28,8 +32,7 @@ public final class HttpClients {
       b =
           new OkHttpClient.Builder()
               .dispatcher(dispatcher)
-              .connectionPool(
-                  new ConnectionPool(Math.max(5, settings.maxConcurrency()), 5, TimeUnit.MINUTES));
+              .connectionPool(pool(Math.max(5, settings.maxConcurrency())));
     }
     String userAgent = settings.userAgent();
     long sentinelPeriod =
@@ -51,6 +54,20 @@ public final class HttpClients {
                   chain.request().newBuilder().header("User-Agent", userAgent).build());
             })
         .build();
+  }
+
+  /**
+   * A pool of at most {@code maxIdle} idle connections kept for 5 minutes, whose upkeep does not
+   * wake a thread after each request ({@link PoolTaskRunner}); a plain OkHttp pool when the OkHttp
+   * on the class path lacks the internal API that needs.
+   */
+  static ConnectionPool pool(int maxIdle) {
+    try {
+      return PoolTaskRunner.pool(maxIdle, 5);
+    } catch (LinkageError e) {
+      LOG.debug("OkHttp's task runner API is not available: using a plain connection pool", e);
+      return new ConnectionPool(maxIdle, 5, TimeUnit.MINUTES);
+    }
   }
 
   /** Releases a client's threads and connections, unless it shares the caller's pool. */
