@@ -62,6 +62,9 @@ public final class BenchMain {
   private int failures;
   private TokenIssuer issuer;
 
+  /** Whether {@link #startWire} has already said why there is no capture. */
+  private boolean wireNoted;
+
   /** A registry under test and what the clients need to reach it. */
   record Target(
       String mode,
@@ -396,9 +399,6 @@ public final class BenchMain {
 
   /** A span of wall-clock time, from the harness's side, in which one client run's checks went. */
   private record Window(Instant from, Instant to) {}
-
-  /** Whether {@link #startWire} has already said why there is no capture. */
-  private boolean wireNoted;
 
   /**
    * Starts capturing the registry's loopback traffic for the wire timings of a concurrency-1 block,

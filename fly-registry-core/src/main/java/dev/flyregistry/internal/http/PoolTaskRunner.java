@@ -34,10 +34,16 @@ final class PoolTaskRunner implements TaskRunner.Backend {
   /** The longest the runner's thread waits before it looks for due tasks again. */
   static final long SLICE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
-  private static volatile TaskRunner shared;
-
   /** How many times a thread of the shared runner began to wait (for tests). */
   private static final AtomicLong WAITS = new AtomicLong();
+
+  /**
+   * The runner every pool made here shares, made when the first pool is (this class is loaded by
+   * that call); it logs to OkHttp's own task logger.
+   */
+  private static final TaskRunner SHARED =
+      new TaskRunner(
+          new PoolTaskRunner(), java.util.logging.Logger.getLogger(TaskRunner.class.getName()));
 
   private final ThreadPoolExecutor threads;
 
@@ -68,22 +74,8 @@ final class PoolTaskRunner implements TaskRunner.Backend {
         maxIdle,
         keepAliveMinutes,
         TimeUnit.MINUTES,
-        runner(),
+        SHARED,
         ConnectionListener.Companion.getNONE());
-  }
-
-  private static TaskRunner runner() {
-    TaskRunner r = shared;
-    if (r == null) {
-      synchronized (PoolTaskRunner.class) {
-        r = shared;
-        if (r == null) {
-          r = new TaskRunner(new PoolTaskRunner(), LoggerHolder.OKHTTP_TASKS);
-          shared = r;
-        }
-      }
-    }
-    return r;
   }
 
   @Override
@@ -130,11 +122,5 @@ final class PoolTaskRunner implements TaskRunner.Backend {
   @Override
   public void execute(TaskRunner taskRunner, Runnable runnable) {
     threads.execute(runnable);
-  }
-
-  /** OkHttp's task logger, as its own task runner uses it. */
-  private static final class LoggerHolder {
-    static final java.util.logging.Logger OKHTTP_TASKS =
-        java.util.logging.Logger.getLogger(TaskRunner.class.getName());
   }
 }
