@@ -8,7 +8,7 @@
 # Other options: --no-build (use the jars of a previous build), --no-install, --out FILE,
 # and any option of dev.flyregistry.benchmarks.BenchMain (--rounds N, --refs N, --skopeo-sample N,
 # --warmup N, --warmup-passes N, --block-runs N, --push-mib 64,512, --skip exists,push,copy,graphql,cold,hey,kid,bare,skopeo,wire,noauth,token,
-# --sdk-concurrency 1,4,16,64, --jib-concurrency 1,4,16, --flyreg COMMAND, --flyreg-plain COMMAND, --banner TEXT). Skipping parts leaves
+# --sdk-concurrency 1,4,16,64, --jib-concurrency 1,4,16, --hey-concurrency 16,64, --flyreg COMMAND, --flyreg-plain COMMAND, --banner TEXT). Skipping parts leaves
 # targets without figures; use it to iterate, not to publish.
 # Environment: MAVEN_ARGS_EXTRA adds arguments to the Maven runs (for example -o); BENCH_WORKER_JVM_ARGS adds
 # flags to every worker JVM (for example -XX:StartFlightRecording=filename=/tmp/w-{id}.jfr to profile a client; {id} is the worker number and task).

@@ -139,12 +139,12 @@ public final class BenchMain {
             continue;
           }
           int r = round;
-          if (options.runs("hey")) {
-            tasks.add(() -> hey(r, t));
-          }
           // One block per concurrency: its clients' runs alternate (see existsBlock).
           Set<Integer> levels = new TreeSet<>(options.sdkConcurrency());
           levels.addAll(options.jibConcurrency());
+          if (options.runs("hey")) {
+            levels.addAll(options.heyConcurrency());
+          }
           for (int c : levels) {
             tasks.add(() -> existsBlock(r, t, c));
           }
@@ -164,6 +164,9 @@ public final class BenchMain {
             note("A measurement failed in round " + round + ": " + firstLine(e.getMessage()));
             e.printStackTrace();
           }
+        }
+        for (Target t : targets) {
+          heyCeiling(round, t);
         }
       }
       extra.close();
@@ -278,12 +281,12 @@ public final class BenchMain {
    * run at {@code concurrency} (the SDK, jib-core; at concurrency 1 also the bare loop) each warm
    * up in a worker JVM of their own, one after the other, then the block runs {@link
    * Options#blockRuns()} times, each time every client once (each worker's measured run with a new
-   * client; at concurrency 1 also {@code hey -c 1} for a present and a missing tag) in an order
-   * that rotates from run to run. A client's rate follows how fast the registry answers during its
-   * few seconds, which varies; runs alternated close together in time, and their median, keep that
-   * out of the comparison as far as it lasts longer than a run. Every run is kept ({@code
-   * exists-run} samples); the round's figure of each client is the median over its runs (the worst
-   * for sockets and token requests).
+   * client; at concurrency 1 and at each of {@link Options#heyConcurrency()} also {@code hey -c}
+   * that concurrency for a present and a missing tag) in an order that rotates from run to run. A
+   * client's rate follows how fast the registry answers during its few seconds, which varies; runs
+   * alternated close together in time, and their median, keep that out of the comparison as far as
+   * it lasts longer than a run. Every run is kept ({@code exists-run} samples); the round's figure
+   * of each client is the median over its runs (the worst for sockets and token requests).
    */
   private void existsBlock(int round, Target t, int concurrency) {
     int runs = options.blockRuns();
@@ -297,7 +300,8 @@ public final class BenchMain {
     if (concurrency == 1 && options.runs("bare")) {
       workers.put(Targets.BARE, "exists-bare");
     }
-    boolean withHey = concurrency == 1 && options.runs("hey");
+    boolean withHey =
+        options.runs("hey") && (concurrency == 1 || options.heyConcurrency().contains(concurrency));
     Map<String, WorkerSession> sessions = new LinkedHashMap<>();
     List<BlockRun> done = new ArrayList<>();
     WireCapture wire = null;
@@ -329,9 +333,9 @@ public final class BenchMain {
             Collections.rotate(tokens, run);
             for (HeyToken token : tokens) {
               Instant a = Instant.now();
-              double present = heyRun(t, "present", 1, token, figures);
+              double present = heyRun(t, "present", concurrency, token, figures);
               Instant b = Instant.now();
-              double missing = heyRun(t, "missing", 1, token, figures);
+              double missing = heyRun(t, "missing", concurrency, token, figures);
               Instant c = Instant.now();
               figures.put(
                   Targets.HEY_MIX + token.suffix(),
@@ -574,38 +578,55 @@ public final class BenchMain {
   }
 
   /**
-   * The registry's ceiling: {@code hey} for the present and the missing tag at each of {@link
-   * Options#heyConcurrency()}, and the 50/50 mix of the best rates. In token mode every run is made
-   * twice, back to back in an order that alternates, with the pull token as the token service
-   * serves it and with its {@code kid}-only twin (see {@link #heyTokens}).
+   * The registry's ceiling for a round and target: the best, over {@link Options#heyConcurrency()},
+   * of hey's 50/50 mix rate in that concurrency's block (each run's mix of its present and missing
+   * runs, the median over the block's runs: the same figure as every other client's), as a {@link
+   * Targets#HEY_MIX} sample at concurrency 0 with the concurrency it came from ({@code
+   * concurrency}); for the {@code kid}-only token likewise. Nothing when hey did not run.
    */
-  private void hey(int round, Target t) {
-    List<HeyToken> tokens = heyTokens(t);
-    Map<String, Double> best = new LinkedHashMap<>();
-    int turn = round;
-    for (String which : List.of("present", "missing")) {
-      for (int c : options.heyConcurrency()) {
-        List<HeyToken> order = new ArrayList<>(tokens);
-        Collections.rotate(order, turn++);
-        for (HeyToken token : order) {
-          Map<String, Map<String, Double>> figures = new LinkedHashMap<>();
-          best.merge(which + token.suffix(), heyRun(t, which, c, token, figures), Math::max);
-          figures.forEach((client, v) -> add(new Sample(round, "exists", t.mode(), client, c, v)));
-        }
+  private void heyCeiling(int round, Target t) {
+    for (HeyToken token : heyTokens(t)) {
+      Sample ceiling =
+          ceiling(
+              samples, round, t.mode(), Targets.HEY_MIX + token.suffix(), options.heyConcurrency());
+      if (ceiling != null) {
+        add(ceiling);
       }
     }
-    for (HeyToken token : tokens) {
-      String suffix = token.suffix();
-      double mix = mixRate(best.get("present" + suffix), best.get("missing" + suffix));
-      add(
-          new Sample(
-              round,
-              "exists",
-              t.mode(),
-              Targets.HEY_MIX + suffix,
-              0,
-              Map.of("checksPerSecond", mix)));
+  }
+
+  /**
+   * The ceiling sample of {@code client} in a round and mode: its {@code exists} sample with the
+   * highest rate among {@code concurrencies}, as a sample at concurrency 0 with that rate ({@code
+   * checksPerSecond}) and the concurrency it came from ({@code concurrency}); null when there is
+   * none.
+   */
+  static Sample ceiling(
+      List<Sample> samples, int round, String mode, String client, List<Integer> concurrencies) {
+    Sample best = null;
+    for (Sample s : samples) {
+      if (s.round() == round
+          && s.measurement().equals("exists")
+          && s.mode().equals(mode)
+          && s.client().equals(client)
+          && concurrencies.contains(s.concurrency())
+          && (best == null || s.get("checksPerSecond") > best.get("checksPerSecond"))) {
+        best = s;
+      }
     }
+    return best == null
+        ? null
+        : new Sample(
+            round,
+            "exists",
+            mode,
+            client,
+            0,
+            Map.of(
+                "checksPerSecond",
+                best.get("checksPerSecond"),
+                "concurrency",
+                (double) best.concurrency()));
   }
 
   /**

@@ -79,6 +79,7 @@ record Options(
     // --quick keeps every target computable with fewer client runs
     List<Integer> sdkConcurrency = quick ? List.of(1, 4, 16) : List.of(1, 4, 16, 64);
     List<Integer> jibConcurrency = quick ? List.of(1, 16) : List.of(1, 4, 16);
+    List<Integer> heyConcurrency = quick ? List.of(16) : List.of(16, 64);
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       switch (a) {
@@ -98,6 +99,7 @@ record Options(
         case "--banner" -> banner = value(args, ++i, a);
         case "--sdk-concurrency" -> sdkConcurrency = ints(value(args, ++i, a));
         case "--jib-concurrency" -> jibConcurrency = ints(value(args, ++i, a));
+        case "--hey-concurrency" -> heyConcurrency = ints(value(args, ++i, a));
         default -> throw new IllegalArgumentException("unknown option " + a);
       }
     }
@@ -118,7 +120,7 @@ record Options(
         skopeo,
         sdkConcurrency,
         jibConcurrency,
-        quick ? List.of(16) : List.of(16, 64),
+        heyConcurrency,
         blockRuns,
         warmup,
         warmupPasses,

@@ -133,11 +133,12 @@ final class Report {
         .append(" (half present), one process each. `hey -m HEAD` sends ")
         .append(options.refs())
         .append(
-            " requests for one present and one missing tag; the ceiling for the mix is the rate at"
-                + " which the registry answers one of each (harmonic mean of the two best rates);"
-                + " the `hey mix` row at concurrency 1 is the same for `hey -c 1`, one request at a"
-                + " time; the `bare socket loop` row checks the same references one at a time"
-                + " without an HTTP library (see How).\n\n");
+            " requests for one present and one missing tag, in the block of its concurrency beside"
+                + " the other clients (see How); a `hey mix` row is the rate at which the registry"
+                + " answers one of each (each run's harmonic mean of the two rates, the median over"
+                + " the block's runs), and the `hey mix` row without a concurrency is the ceiling:"
+                + " the best concurrency's; the `bare socket loop` row checks the same references"
+                + " one at a time without an HTTP library (see How).\n\n");
     for (String mode : modes) {
       md.append("### ").append(mode).append("\n\n");
       md.append(
@@ -250,7 +251,7 @@ final class Report {
         + "- **hey**: `hey -n N -c C -m HEAD` (N: the number of references rounded up to a multiple of C) with the same `Accept` header as the SDK (and a pull token in "
         + "token mode); the best `C` of "
         + options.heyConcurrency()
-        + " is the ceiling; `hey -c 1` runs in the concurrency-1 block (what a minimal HTTP client gets one request at a time). Its CPU per check (children's CPU time, as for skopeo) shows what a minimal"
+        + " gives the ceiling, each `C` (and 1) run in that concurrency's block beside the SDK and jib-core, as they are (see Blocks): the ceiling is the best `C`'s median over its block's runs, the same figure as every other client's. `hey -c 1` shows what a minimal HTTP client gets one request at a time. Its CPU per check (children's CPU time, as for skopeo) shows what a minimal"
         + " Go client spends; on two cores every client's CPU is taken from the registry. In token mode"
         + " each hey run (the ceiling's and `hey -c 1`'s) is made twice, back to back, with the pull"
         + " token as served and with its twin without the certificate (`kid` only): the rows marked"
@@ -271,7 +272,8 @@ final class Report {
         + " other (they then wait idle), and the block runs "
         + options.blockRuns()
         + " times, each time every client once (a measured run with a new client in each worker; at"
-        + " concurrency 1 also `hey -c 1` for the present and the missing tag), in an order that rotates from"
+        + " concurrency 1 and at each hey concurrency also `hey -c` that concurrency for the present and"
+        + " the missing tag), in an order that rotates from"
         + " run to run. A client's rate follows how fast the registry answers during its few seconds, which"
         + " varies; runs alternated close together in time, and their median, keep that variation out of the"
         + " comparison as far as it lasts longer than a run. The round's figure of each client is the median"

@@ -52,4 +52,29 @@ class BlocksTest {
     assertThat(BenchMain.mixRate(500, 1000)).isCloseTo(2000.0 / 3, within(1e-9));
     assertThat(BenchMain.mixRate(800, 800)).isEqualTo(800.0);
   }
+
+  @Test
+  void theCeilingIsTheBestHeyConcurrencysRoundFigureOfThatRoundAndModeAlone() {
+    List<Sample> samples =
+        List.of(
+            mix(1, "token", 16, 1000),
+            mix(1, "token", 64, 1100),
+            mix(1, "token", 1, 1500), // concurrency 1 is not a ceiling concurrency
+            mix(2, "token", 64, 1300), // another round
+            mix(1, "no auth", 64, 1400), // another mode
+            new Sample(
+                1, "exists-run", "token", Targets.HEY_MIX, 16, Map.of("checksPerSecond", 9e3)),
+            new Sample(1, "exists", "token", "hey present", 64, Map.of("checksPerSecond", 2e3)));
+    Sample ceiling = BenchMain.ceiling(samples, 1, "token", Targets.HEY_MIX, List.of(16, 64));
+    assertThat(ceiling.concurrency()).isZero();
+    assertThat(ceiling.client()).isEqualTo(Targets.HEY_MIX);
+    assertThat(ceiling.values()).containsEntry("checksPerSecond", 1100.0);
+    assertThat(ceiling.values()).containsEntry("concurrency", 64.0);
+    assertThat(BenchMain.ceiling(samples, 3, "token", Targets.HEY_MIX, List.of(16, 64))).isNull();
+  }
+
+  private static Sample mix(int round, String mode, int concurrency, double rate) {
+    return new Sample(
+        round, "exists", mode, Targets.HEY_MIX, concurrency, Map.of("checksPerSecond", rate));
+  }
 }
