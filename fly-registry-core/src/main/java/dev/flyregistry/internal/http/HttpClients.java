@@ -57,16 +57,49 @@ public final class HttpClients {
   }
 
   /**
+   * The OkHttp versions {@link PoolTaskRunner} is written for: the minor version the BOM names. It
+   * implements an interface of OkHttp's internal API, which another minor version may change.
+   */
+  static final String QUIET_POOL_OKHTTP = "5.5.";
+
+  /** The version of the OkHttp on the class path, or null when it does not say. */
+  private static final String OKHTTP_VERSION = okHttpVersion();
+
+  /**
    * A pool of at most {@code maxIdle} idle connections kept for 5 minutes, whose upkeep does not
    * wake a thread after each request ({@link PoolTaskRunner}); a plain OkHttp pool when the OkHttp
-   * on the class path lacks the internal API that needs.
+   * on the class path is not a version that runner is written for ({@link #QUIET_POOL_OKHTTP}) or
+   * lacks the internal API it needs.
    */
   static ConnectionPool pool(int maxIdle) {
+    if (quietPoolFits(OKHTTP_VERSION)) {
+      try {
+        return PoolTaskRunner.pool(maxIdle, 5);
+      } catch (LinkageError e) {
+        LOG.debug("OkHttp's task runner API is not available: using a plain connection pool", e);
+      }
+    } else {
+      LOG.debug(
+          "OkHttp {} is not {}x: using a plain connection pool", OKHTTP_VERSION, QUIET_POOL_OKHTTP);
+    }
+    return new ConnectionPool(maxIdle, 5, TimeUnit.MINUTES);
+  }
+
+  /** Whether {@link PoolTaskRunner} is written for this OkHttp version. */
+  static boolean quietPoolFits(String okHttpVersion) {
+    return okHttpVersion != null && okHttpVersion.startsWith(QUIET_POOL_OKHTTP);
+  }
+
+  /**
+   * {@code okhttp3.OkHttp.VERSION} of the OkHttp on the class path, read when the program runs (a
+   * compiler may copy a constant into this class), or null when it cannot be read.
+   */
+  static String okHttpVersion() {
     try {
-      return PoolTaskRunner.pool(maxIdle, 5);
-    } catch (LinkageError e) {
-      LOG.debug("OkHttp's task runner API is not available: using a plain connection pool", e);
-      return new ConnectionPool(maxIdle, 5, TimeUnit.MINUTES);
+      Object version = Class.forName("okhttp3.OkHttp").getField("VERSION").get(null);
+      return version instanceof String s ? s : null;
+    } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
+      return null;
     }
   }
 

@@ -24,11 +24,11 @@ import okhttp3.internal.connection.ConnectionListener;
  * scheduled: it waits at most {@link #SLICE_NANOS} at a time and then runs what is due. Upkeep runs
  * up to that long after it was asked for, so an idle connection can outlive its keep-alive by as
  * much; nothing else changes (the pool's connections, limits and eviction rules are OkHttp's). The
- * task runner is part of OkHttp's internal API: when it is not there (another OkHttp version on the
- * class path), {@link HttpClients} falls back to a plain {@link ConnectionPool}. It is written
- * against the OkHttp version the BOM names; a version whose backend interface gained a method would
- * load and then fail in the pool's upkeep thread, so a build that overrides OkHttp should keep to
- * the same minor version.
+ * task runner is part of OkHttp's internal API, and this class is written against the minor version
+ * the BOM names: a version whose backend interface gained a method would load and then fail in the
+ * pool's upkeep thread. {@link HttpClients} therefore uses it only with that minor version ({@link
+ * HttpClients#QUIET_POOL_OKHTTP}), and falls back to a plain {@link ConnectionPool} with any other
+ * or when the API is not there.
  */
 final class PoolTaskRunner implements TaskRunner.Backend {
   /** The longest the runner's thread waits before it looks for due tasks again. */

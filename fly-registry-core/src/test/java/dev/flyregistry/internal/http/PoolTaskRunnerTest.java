@@ -44,6 +44,22 @@ class PoolTaskRunnerTest {
   }
 
   @Test
+  void theQuietRunnerIsUsedOnlyWithTheOkHttpMinorVersionItIsWrittenFor() {
+    assertThat(HttpClients.quietPoolFits("5.5.1")).isTrue();
+    assertThat(HttpClients.quietPoolFits("5.5.0")).isTrue();
+    assertThat(HttpClients.quietPoolFits("5.6.0")).isFalse();
+    assertThat(HttpClients.quietPoolFits("5.50.0")).isFalse();
+    assertThat(HttpClients.quietPoolFits("4.12.0")).isFalse();
+    assertThat(HttpClients.quietPoolFits(null)).isFalse();
+    // the OkHttp this build resolves is one it is written for: an upgrade fails here until
+    // PoolTaskRunner has been checked against the new version's TaskRunner.Backend
+    assertThat(HttpClients.okHttpVersion()).matches("\\d+\\.\\d+\\.\\d+.*");
+    assertThat(HttpClients.quietPoolFits(HttpClients.okHttpVersion()))
+        .as("OkHttp %s on the class path", HttpClients.okHttpVersion())
+        .isTrue();
+  }
+
+  @Test
   void theClientsPoolRunsOnTheQuietRunnerAndStillClosesSurplusIdleConnections() throws Exception {
     long waits = PoolTaskRunner.waits();
     ConnectionPool pool = HttpClients.pool(1);
