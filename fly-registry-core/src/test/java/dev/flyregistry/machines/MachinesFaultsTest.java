@@ -137,6 +137,26 @@ class MachinesFaultsTest extends FaultsTestBase {
   }
 
   @Test
+  void aTimeoutSaysTimeoutWhicheverMechanismNoticedIt() {
+    // the socket's own read timeout ("Read timed out") can fire before Okio's watchdog ("timeout")
+    enqueue(1, app());
+    okhttp3.OkHttpClient throwing =
+        new okhttp3.OkHttpClient.Builder()
+            .addInterceptor(
+                chain -> {
+                  throw new java.net.SocketTimeoutException("Read timed out");
+                })
+            .build();
+    HttpSettings settings =
+        http.withOkHttpClient(throwing).withRetry(RetrySettings.defaults().withMaxAttempts(1));
+    try (MachinesClient c = client(settings)) {
+      Throwable t = catchThrowable(() -> c.apps().get("my-app"));
+      assertThat(t).isInstanceOf(MachinesApiException.class);
+      assertThat(t.getMessage()).endsWith(": timeout (Read timed out)");
+    }
+  }
+
+  @Test
   void aSlowTrickleIsCutByTheCallDeadline() {
     enqueue(
         3,

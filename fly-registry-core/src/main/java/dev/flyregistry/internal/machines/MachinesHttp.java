@@ -185,8 +185,7 @@ public final class MachinesHttp implements AutoCloseable {
         if (e instanceof InterruptedIOException && Thread.currentThread().isInterrupted()) {
           throw new MachinesApiException(where(call) + ": interrupted", 0, null, null, null, e);
         }
-        throw new MachinesApiException(
-            where(call) + ": " + scrub(String.valueOf(e.getMessage())), 0, null, null, null, e);
+        throw new MachinesApiException(where(call) + ": " + ioMessage(e), 0, null, null, null, e);
       }
       if (raw.code() >= 200 && raw.code() < 300) {
         return raw;
@@ -404,5 +403,18 @@ public final class MachinesHttp implements AutoCloseable {
   @Override
   public void close() {
     HttpClients.shutdown(client, settings);
+  }
+
+  /**
+   * What went wrong, scrubbed; a timed-out read, write or call says {@code timeout} whichever
+   * mechanism noticed it first (the socket's own read timeout says "Read timed out", Okio's
+   * watchdog and the call deadline "timeout").
+   */
+  private String ioMessage(IOException e) {
+    String message = scrub(String.valueOf(e.getMessage()));
+    if (e instanceof InterruptedIOException && !message.equals("timeout")) {
+      return "timeout (" + message + ")";
+    }
+    return message;
   }
 }
