@@ -251,7 +251,7 @@ final class Report {
         + "- **hey**: `hey -n N -c C -m HEAD` (N: the number of references rounded up to a multiple of C) with the same `Accept` header as the SDK (and a pull token in "
         + "token mode); the best `C` of "
         + options.heyConcurrency()
-        + " gives the ceiling, each `C` (and 1) run in that concurrency's block beside the SDK and jib-core, as they are (see Blocks): the ceiling is the best `C`'s median over its block's runs, the same figure as every other client's. `hey -c 1` shows what a minimal HTTP client gets one request at a time. Its CPU per check (children's CPU time, as for skopeo) shows what a minimal"
+        + " gives the ceiling. hey runs at each `C` (and at 1) in the block of that concurrency, alternated with the SDK and jib-core (see Blocks); the ceiling is the best `C`'s median over its block's runs, the same figure as every other client's. `hey -c 1` shows what a minimal HTTP client gets one request at a time. Its CPU per check (children's CPU time, as for skopeo) shows what a minimal"
         + " Go client spends; on two cores every client's CPU is taken from the registry. In token mode"
         + " each hey run (the ceiling's and `hey -c 1`'s) is made twice, back to back, with the pull"
         + " token as served and with its twin without the certificate (`kid` only): the rows marked"
