@@ -340,7 +340,7 @@ class TokenServiceFaultsTest {
     try (c) {
       Throwable t = catchThrowable(() -> c.head(ref()));
       assertThat(t).isInstanceOf(RegistryIoException.class);
-      assertThat(t.getMessage()).contains("token request").containsIgnoringCase("timeout");
+      assertThat(t.getMessage()).contains("token request").contains(": timeout");
     }
   }
 

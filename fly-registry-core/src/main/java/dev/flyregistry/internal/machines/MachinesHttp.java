@@ -7,6 +7,7 @@ import dev.flyregistry.http.HttpSettings;
 import dev.flyregistry.http.RetrySettings;
 import dev.flyregistry.internal.http.Bodies;
 import dev.flyregistry.internal.http.HttpClients;
+import dev.flyregistry.internal.http.IoFailures;
 import dev.flyregistry.internal.http.Redaction;
 import dev.flyregistry.internal.http.RetryAfter;
 import dev.flyregistry.internal.http.RetryExecutor;
@@ -185,7 +186,8 @@ public final class MachinesHttp implements AutoCloseable {
         if (e instanceof InterruptedIOException && Thread.currentThread().isInterrupted()) {
           throw new MachinesApiException(where(call) + ": interrupted", 0, null, null, null, e);
         }
-        throw new MachinesApiException(where(call) + ": " + ioMessage(e), 0, null, null, null, e);
+        throw new MachinesApiException(
+            where(call) + ": " + scrub(IoFailures.describe(e)), 0, null, null, null, e);
       }
       if (raw.code() >= 200 && raw.code() < 300) {
         return raw;
@@ -403,18 +405,5 @@ public final class MachinesHttp implements AutoCloseable {
   @Override
   public void close() {
     HttpClients.shutdown(client, settings);
-  }
-
-  /**
-   * What went wrong, scrubbed; a timed-out read, write or call says {@code timeout} whichever
-   * mechanism noticed it first (the socket's own read timeout says "Read timed out", Okio's
-   * watchdog and the call deadline "timeout").
-   */
-  private String ioMessage(IOException e) {
-    String message = scrub(String.valueOf(e.getMessage()));
-    if (e instanceof InterruptedIOException && !message.equals("timeout")) {
-      return "timeout (" + message + ")";
-    }
-    return message;
   }
 }

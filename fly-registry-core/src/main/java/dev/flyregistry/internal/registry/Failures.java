@@ -1,5 +1,6 @@
 package dev.flyregistry.internal.registry;
 
+import dev.flyregistry.internal.http.IoFailures;
 import dev.flyregistry.internal.http.Redaction;
 import dev.flyregistry.internal.http.RetryAfter;
 import dev.flyregistry.internal.http.Secrets;
@@ -147,17 +148,12 @@ public final class Failures {
   /** A network failure that persisted through the retries. */
   public static RegistryIoException io(Context ctx, String operation, IOException e) {
     return new RegistryIoException(
-        operation + " (" + ctx.where() + "): " + describe(e),
+        operation + " (" + ctx.where() + "): " + IoFailures.describe(e),
         0,
         List.of(),
         ctx.registry(),
         ctx.repository(),
         e);
-  }
-
-  private static String describe(IOException e) {
-    String m = e.getMessage();
-    return e.getClass().getSimpleName() + (m == null || m.isEmpty() ? "" : ": " + m);
   }
 
   static RegistryException tokenServiceStatus(Context ctx, HttpUrl realm, Response response) {

@@ -11,6 +11,7 @@ import dev.flyregistry.graphql.GraphqlProtocolException;
 import dev.flyregistry.graphql.GraphqlTransportException;
 import dev.flyregistry.http.HttpSettings;
 import dev.flyregistry.internal.http.HttpClients;
+import dev.flyregistry.internal.http.IoFailures;
 import dev.flyregistry.internal.http.Redaction;
 import dev.flyregistry.internal.http.RetryExecutor;
 import java.io.IOException;
@@ -157,9 +158,11 @@ public final class GraphqlTransport implements AutoCloseable {
       if ("interrupted".equals(e.getMessage())) {
         Thread.currentThread().interrupt();
       }
-      throw new GraphqlTransportException(what + " failed: " + scrubber.scrub(e.toString()), e);
+      throw new GraphqlTransportException(
+          what + " failed: " + scrubber.scrub(IoFailures.describe(e)), e);
     } catch (IOException e) {
-      throw new GraphqlTransportException(what + " failed: " + scrubber.scrub(e.toString()), e);
+      throw new GraphqlTransportException(
+          what + " failed: " + scrubber.scrub(IoFailures.describe(e)), e);
     }
     LOG.debug("{} answered HTTP {} ({} bytes)", what, raw.status, raw.body.length);
     return interpret(raw, what);
