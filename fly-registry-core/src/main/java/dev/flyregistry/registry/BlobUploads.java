@@ -659,7 +659,7 @@ final class BlobUploads {
         RetryExecutor.Mode.NOT_AFTER_SEND,
         response -> {
           if (response.code() == 416) {
-            ErrorBody.read(response.body());
+            ErrorBody.read(response);
             HttpUrl next =
                 response.header("Location") != null ? location(response, ctx, op) : location;
             return new Patch(next, start, true);
@@ -813,10 +813,10 @@ final class BlobUploads {
             return true;
           }
           if (response.code() == 405) {
-            ErrorBody body = ErrorBody.read(response.body());
+            ErrorBody body = ErrorBody.read(response);
             throw unsupported(ctx, op, response.code(), body);
           }
-          ErrorBody body = ErrorBody.read(response.body());
+          ErrorBody body = ErrorBody.read(response);
           if (body.hasCode("UNSUPPORTED")) {
             throw unsupported(ctx, op, response.code(), body);
           }
@@ -830,7 +830,7 @@ final class BlobUploads {
 
   private static RegistryUnsupportedException unsupported(
       Failures.Context ctx, String op, int code, ErrorBody body) {
-    String d = ctx.scrub(body.describe());
+    String d = Failures.describe(ctx, body);
     return new RegistryUnsupportedException(
         op
             + ": "

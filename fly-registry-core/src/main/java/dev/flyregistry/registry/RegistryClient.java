@@ -578,8 +578,8 @@ public final class RegistryClient implements AutoCloseable {
       throws IOException {
     int code = response.code();
     if (code == 404 || code == 405 || code == 501) {
-      ErrorBody body = ErrorBody.read(response.body());
-      String d = ctx.scrub(body.describe());
+      ErrorBody body = ErrorBody.read(response);
+      String d = Failures.describe(ctx, body);
       throw new TagListingUnsupportedException(
           op
               + ": "

@@ -526,6 +526,68 @@ class RegistryAuthTest {
     }
   }
 
+  /**
+   * A token service answering 307 to another server: the refresh token (POST body) or Basic
+   * credentials (GET) must not follow, and the failure says the token service redirected.
+   */
+  private static mockwebserver3.Dispatcher refuseEverything() {
+    return new mockwebserver3.Dispatcher() {
+      @Override
+      public MockResponse dispatch(RecordedRequest r) {
+        return new MockResponse.Builder().code(400).build();
+      }
+    };
+  }
+
+  private Throwable tokenServiceRedirectingTo(MockWebServer other, Credentials credentials) {
+    fake.auth = FakeRegistry.Auth.BEARER;
+    put("app", "v1");
+    tokenServer.setDispatcher(
+        new mockwebserver3.Dispatcher() {
+          @Override
+          public MockResponse dispatch(RecordedRequest r) {
+            return new MockResponse.Builder()
+                .code(307)
+                .addHeader("Location", "http://127.0.0.1:" + other.getPort() + "/steal?x=1")
+                .build();
+          }
+        });
+    try (RegistryClient c = client(credentials)) {
+      return org.assertj.core.api.Assertions.catchThrowable(() -> c.exists(ref("app:v1")));
+    }
+  }
+
+  @Test
+  void aTokenServiceRedirectIsNotFollowedWithTheRefreshToken() throws Exception {
+    try (MockWebServer other = new MockWebServer()) {
+      other.setDispatcher(refuseEverything());
+      other.start(InetAddress.getByName("127.0.0.1"), 0);
+      Throwable t = tokenServiceRedirectingTo(other, identityToken());
+      assertThat(other.getRequestCount()).isZero();
+      assertThat(t)
+          .isInstanceOf(RegistryAuthenticationException.class)
+          .hasMessageContaining("token service")
+          .hasMessageContaining("redirected (307)")
+          .hasMessageContaining("127.0.0.1:" + other.getPort() + "/steal")
+          .hasMessageNotContaining("refresh-secret");
+      assertThat(((RegistryException) t).status()).isEqualTo(307);
+    }
+  }
+
+  @Test
+  void aTokenServiceRedirectIsNotFollowedWithBasicCredentials() throws Exception {
+    try (MockWebServer other = new MockWebServer()) {
+      other.setDispatcher(refuseEverything());
+      other.start(InetAddress.getByName("127.0.0.1"), 0);
+      Throwable t = tokenServiceRedirectingTo(other, basic());
+      assertThat(other.getRequestCount()).isZero();
+      assertThat(t)
+          .isInstanceOf(RegistryAuthenticationException.class)
+          .hasMessageContaining("redirected (307)")
+          .hasMessageNotContaining(PASSWORD);
+    }
+  }
+
   @Test
   void realmOnAPrivateAddressOfAnotherHostIsRefused() {
     fake.auth = FakeRegistry.Auth.BEARER;

@@ -15,7 +15,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
@@ -193,6 +196,165 @@ class RegistrySecretsTest {
         ((RegistryException) t).errors().forEach(SecretCanary::assertClean);
       }
     }
+  }
+
+  /** Asserts that none of the values shows in the exception's message or error values. */
+  private static void assertHidden(Throwable t, List<String> values) {
+    assertThat(t).isInstanceOf(RegistryException.class);
+    RegistryException e = (RegistryException) t;
+    for (String v : values) {
+      assertThat(e.getMessage()).doesNotContain(v);
+      for (RegistryError err : e.errors()) {
+        assertThat(err.toString()).doesNotContain(v);
+        assertThat(err.message()).doesNotContain(v);
+        assertThat(err.detailJson().orElse("")).doesNotContain(v);
+      }
+    }
+  }
+
+  @Test
+  void bearerTokensIssuedByTheTokenServiceAreScrubbedWhenTheRegistryEchoesThem() {
+    String realm = "http://127.0.0.1:" + tokenServer.getPort() + "/token";
+    List<String> issued = new CopyOnWriteArrayList<>();
+    AtomicReference<String> mode = new AtomicReference<>();
+    tokenServer.setDispatcher(
+        new Dispatcher() {
+          @Override
+          public MockResponse dispatch(RecordedRequest r) {
+            String token = "eyJhbGciOiJSUzI1NiJ9.issued-bearer-" + issued.size() + "-xyzzy";
+            issued.add(token);
+            return new MockResponse.Builder()
+                .code(200)
+                .body("{\"token\":\"" + token + "\",\"expires_in\":300}")
+                .build();
+          }
+        });
+    String challenge = "Bearer realm=\"" + realm + "\",service=\"reg\"";
+    registryServer.setDispatcher(
+        new Dispatcher() {
+          @Override
+          public MockResponse dispatch(RecordedRequest r) {
+            String auth = r.getHeaders().get("Authorization");
+            if (auth == null) {
+              return new MockResponse.Builder()
+                  .code(401)
+                  .addHeader("WWW-Authenticate", challenge)
+                  .build();
+            }
+            String token = auth.substring("Bearer ".length());
+            String json =
+                "{\"errors\":[{\"code\":\"DENIED\",\"message\":\"token "
+                    + token
+                    + " lacks access\",\"detail\":{\"token\":\""
+                    + token
+                    + "\"}}]}";
+            MockResponse.Builder b = new MockResponse.Builder();
+            return switch (mode.get()) {
+              case "403" -> b.code(403).body(json).build();
+              case "html" -> b.code(500).body("<html>token " + token + "</html>").build();
+              case "scope" ->
+                  b.code(403)
+                      .addHeader(
+                          "WWW-Authenticate",
+                          challenge + ",error=\"insufficient_scope\",scope=\"repository:app:push\"")
+                      .body(json)
+                      .build();
+              default -> b.code(401).addHeader("WWW-Authenticate", challenge).body(json).build();
+            };
+          }
+        });
+
+    for (String m : List.of("403", "html", "scope", "401")) {
+      mode.set(m);
+      Throwable t = catchThrowable(() -> client.manifest(ref()));
+      assertThat(issued).isNotEmpty();
+      assertHidden(t, issued);
+      assertThat(t.getMessage()).contains("REDACTED");
+    }
+    assertThat(catchThrowable(() -> client.manifest(ref())))
+        .isInstanceOf(RegistryAuthenticationException.class);
+  }
+
+  /** A registry asking for Basic and answering every authorized request with {@code answer}. */
+  private void basicRegistryAnswering(java.util.function.Supplier<MockResponse> answer) {
+    registryServer.setDispatcher(
+        new Dispatcher() {
+          @Override
+          public MockResponse dispatch(RecordedRequest r) {
+            if (r.getHeaders().get("Authorization") == null) {
+              return new MockResponse.Builder()
+                  .code(401)
+                  .addHeader("WWW-Authenticate", "Basic realm=\"r\"")
+                  .build();
+            }
+            return answer.get();
+          }
+        });
+  }
+
+  @Test
+  void aSecretLongerThanTheQuotedExcerptIsScrubbedBeforeTheMessageIsShortened() {
+    // Fly macaroon tokens can be longer than the 512 characters of an error body that are quoted
+    String longSecret = "fm2_" + "Q".repeat(700) + "SIGTAIL";
+    List<String> parts = List.of(longSecret.substring(0, 40), "QQQQQQQQQQQQQQQQ", "SIGTAIL");
+    AtomicReference<MockResponse> next = new AtomicReference<>();
+    basicRegistryAnswering(next::get);
+    try (RegistryClient c =
+        RegistryClient.builder()
+            .http(HttpSettings.defaults().withSleeper(d -> {}))
+            .credentials(Credentials.basic(host, "x", longSecret))
+            .build()) {
+      next.set(
+          new MockResponse.Builder()
+              .code(403)
+              .body(
+                  "{\"errors\":[{\"code\":\"DENIED\",\"message\":\"bad password "
+                      + longSecret
+                      + "\"}]}")
+              .build());
+      Throwable t = catchThrowable(() -> c.manifest(ref()));
+      assertThat(t).isInstanceOf(RegistryDeniedException.class).hasMessageContaining("REDACTED");
+      assertHidden(t, parts);
+
+      next.set(
+          new MockResponse.Builder()
+              .code(500)
+              .body("<html>bad password " + longSecret + "</html>")
+              .build());
+      t = catchThrowable(() -> c.manifest(ref()));
+      assertThat(t).hasMessageContaining("REDACTED").hasMessageContaining("</html>");
+      assertHidden(t, parts);
+    }
+  }
+
+  @Test
+  void aSecretStraddlingTheEndOfTheQuotedExcerptLeaksNoPrefix() {
+    // the secret starts a few characters before the 512th character of the excerpt
+    AtomicReference<MockResponse> next = new AtomicReference<>();
+    basicRegistryAnswering(next::get);
+    next.set(
+        new MockResponse.Builder()
+            .code(500)
+            .body("<html>" + "a".repeat(494) + " " + SECRET + "</html>")
+            .build());
+    Throwable t = catchThrowable(() -> client.manifest(ref()));
+    assertThat(t).hasMessageContaining("REDACTED");
+    assertHidden(t, List.of("fm2_SECRET"));
+    SecretCanary.assertClean(t);
+
+    next.set(
+        new MockResponse.Builder()
+            .code(403)
+            .body(
+                "{\"errors\":[{\"code\":\"DENIED\",\"message\":\""
+                    + "a".repeat(500)
+                    + SECRET
+                    + "\"}]}")
+            .build());
+    t = catchThrowable(() -> client.manifest(ref()));
+    assertThat(t).isInstanceOf(RegistryDeniedException.class).hasMessageContaining("REDACTED");
+    assertHidden(t, List.of("fm2_SECRET"));
+    SecretCanary.assertClean(t);
   }
 
   @Test

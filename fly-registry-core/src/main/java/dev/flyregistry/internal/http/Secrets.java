@@ -1,5 +1,8 @@
 package dev.flyregistry.internal.http;
 
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
@@ -35,6 +38,52 @@ public final class Secrets {
             .sorted(Comparator.comparingInt(String::length).reversed())
             .toList();
     return kept.isEmpty() ? NONE : new Secrets(kept);
+  }
+
+  /**
+   * The credential an {@code Authorization} header value carries, for scrubbing what the server
+   * that received it answered: the token of {@code Bearer <token>} (any scheme's parameter), and
+   * for {@code Basic} also the password its base64 encodes.
+   *
+   * @param header the header value, may be null
+   * @param minLength the shortest value looked for
+   * @return the scrubber ({@link #NONE} for null)
+   */
+  public static Secrets ofAuthorization(String header, int minLength) {
+    if (header == null) {
+      return NONE;
+    }
+    List<String> out = new ArrayList<>();
+    out.add(header);
+    int space = header.indexOf(' ');
+    String credential = space < 0 ? header : header.substring(space + 1).trim();
+    out.add(credential);
+    if (space > 0 && header.regionMatches(true, 0, "Basic", 0, space)) {
+      try {
+        String pair = new String(Base64.getDecoder().decode(credential), StandardCharsets.UTF_8);
+        int colon = pair.indexOf(':');
+        out.add(colon < 0 ? pair : pair.substring(colon + 1));
+      } catch (IllegalArgumentException e) {
+        // not base64: the credential itself is scrubbed
+      }
+    }
+    return of(out, minLength);
+  }
+
+  /**
+   * @param other more secrets
+   * @return a scrubber for these secrets and the other's
+   */
+  public Secrets and(Secrets other) {
+    if (other.values.isEmpty()) {
+      return this;
+    }
+    if (values.isEmpty()) {
+      return other;
+    }
+    List<String> all = new ArrayList<>(values);
+    all.addAll(other.values);
+    return of(all, 0);
   }
 
   /**

@@ -3,11 +3,14 @@ package dev.flyregistry.internal.registry;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.flyregistry.internal.http.Secrets;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
+import okhttp3.Response;
 import okhttp3.ResponseBody;
 import okio.Buffer;
 import okio.BufferedSource;
@@ -15,38 +18,56 @@ import okio.BufferedSource;
 /**
  * The body of a registry error response: the distribution spec's {@code {"errors":[{code, message,
  * detail}]}} when the body is that JSON ({@code detail} kept as JSON text, whatever its type), and
- * otherwise a short printable snippet of whatever was sent (HTML, plain text). At most {@link
- * #MAX_READ} bytes are read and at most {@link #MAX_SNIPPET} characters quoted.
+ * otherwise the text of whatever was sent (HTML, plain text). At most {@link #MAX_READ} bytes are
+ * read.
  *
- * @param errors the parsed entries (empty when the body was not the errors JSON)
- * @param snippet a printable, bounded excerpt of a body that was not the errors JSON ("" if none)
+ * <p>Nothing here is shown as is: {@link #describe(Secrets)} scrubs the client's secrets and the
+ * credential the request carried ({@link #sent}) <em>before</em> it shortens anything to {@link
+ * #MAX_SNIPPET} characters, so that a secret longer than the excerpt, or one straddling its end,
+ * leaves no prefix behind.
+ *
+ * @param errors the parsed entries (empty when the body was not the errors JSON), unscrubbed
+ * @param text the body as text when it was not the errors JSON ("" if none), unscrubbed and
+ *     unshortened
+ * @param sent the credential of the {@code Authorization} header of the request that drew this
+ *     response (a bearer token the client was issued, say), which the server may echo
  */
-public record ErrorBody(List<Entry> errors, String snippet) {
+public record ErrorBody(List<Entry> errors, String text, Secrets sent) {
   /** The most bytes read from an error body. */
   public static final int MAX_READ = 64 * 1024;
 
-  /** The most characters of a body quoted in a message. */
+  /** The most characters of a body (or of an entry's message) quoted in a message. */
   public static final int MAX_SNIPPET = 512;
+
+  private static final int MIN_SECRET_LENGTH = 4;
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** An entry of {@code errors[]}. */
   public record Entry(String code, String message, Optional<String> detailJson) {}
 
-  /** Copies. */
+  /** Copies; checks for nulls. */
   public ErrorBody {
     errors = List.copyOf(errors);
+    Objects.requireNonNull(text, "text");
+    Objects.requireNonNull(sent, "sent");
   }
 
   /** An empty body. */
   public static ErrorBody empty() {
-    return new ErrorBody(List.of(), "");
+    return new ErrorBody(List.of(), "", Secrets.NONE);
   }
 
-  /** Reads at most {@link #MAX_READ} bytes of the body; a failure to read gives what was read. */
-  public static ErrorBody read(ResponseBody body) {
+  /**
+   * Reads at most {@link #MAX_READ} bytes of the response's body (a failure to read gives what was
+   * read) and notes the credential its request carried.
+   */
+  public static ErrorBody read(Response response) {
+    Secrets sent =
+        Secrets.ofAuthorization(response.request().header("Authorization"), MIN_SECRET_LENGTH);
+    ResponseBody body = response.body();
     if (body == null) {
-      return empty();
+      return new ErrorBody(List.of(), "", sent);
     }
     Buffer buffer = new Buffer();
     try {
@@ -60,13 +81,18 @@ public record ErrorBody(List<Entry> errors, String snippet) {
     } catch (IOException e) {
       // keep what was read: an error body is informative, never essential
     }
-    return parse(buffer.readByteArray());
+    return parse(buffer.readByteArray(), sent);
   }
 
-  /** Parses bytes already read. */
+  /** Parses bytes already read (of a request that carried no credential). */
   public static ErrorBody parse(byte[] bytes) {
+    return parse(bytes, Secrets.NONE);
+  }
+
+  /** Parses bytes already read, of a request that carried the {@code sent} credential. */
+  public static ErrorBody parse(byte[] bytes, Secrets sent) {
     if (bytes.length == 0) {
-      return empty();
+      return new ErrorBody(List.of(), "", sent);
     }
     try {
       JsonNode root = JSON.readTree(bytes);
@@ -86,23 +112,25 @@ public record ErrorBody(List<Entry> errors, String snippet) {
           entries.add(new Entry(code, message, detailJson));
         }
         if (!entries.isEmpty()) {
-          return new ErrorBody(entries, "");
+          return new ErrorBody(entries, "", sent);
         }
       }
     } catch (JsonProcessingException | RuntimeException e) {
-      // not JSON: fall through to the snippet
+      // not JSON: fall through to the text
     } catch (IOException e) {
       // cannot happen for a byte array; treat as not JSON
     }
-    return new ErrorBody(List.of(), snippet(bytes));
+    return new ErrorBody(List.of(), new String(bytes, StandardCharsets.UTF_8), sent);
   }
 
-  /** A printable excerpt: control characters and runs of white space collapsed, bounded. */
-  static String snippet(byte[] bytes) {
-    String text = new String(bytes, StandardCharsets.UTF_8);
+  /**
+   * A printable excerpt of text already scrubbed: control characters and runs of white space
+   * collapsed, at most {@link #MAX_SNIPPET} characters (then "...").
+   */
+  static String excerpt(String text) {
     StringBuilder b = new StringBuilder();
     boolean space = false;
-    for (int i = 0; i < text.length() && b.length() < MAX_SNIPPET; i++) {
+    for (int i = 0; i < text.length() && b.length() <= MAX_SNIPPET; i++) {
       char c = text.charAt(i);
       if (Character.isWhitespace(c) || Character.isISOControl(c)) {
         space = true;
@@ -114,11 +142,16 @@ public record ErrorBody(List<Entry> errors, String snippet) {
       space = false;
       b.append(c);
     }
-    if (b.length() >= MAX_SNIPPET) {
+    if (b.length() > MAX_SNIPPET) {
       b.setLength(MAX_SNIPPET);
       b.append("...");
     }
     return b.toString();
+  }
+
+  /** This body with another set of sent credentials (for a failure after several attempts). */
+  public ErrorBody withSent(Secrets otherSent) {
+    return new ErrorBody(errors, text, otherSent);
   }
 
   /** Whether some entry has the given code (case-insensitive). */
@@ -126,25 +159,46 @@ public record ErrorBody(List<Entry> errors, String snippet) {
     return errors.stream().anyMatch(e -> e.code().equalsIgnoreCase(code));
   }
 
-  /** For messages: {@code CODE: message; CODE2: message2}, or the quoted snippet, or "". */
-  public String describe() {
+  /**
+   * The secrets to scrub from this body: the client's and the credential its request carried.
+   *
+   * @param secrets the client's secrets
+   */
+  public Secrets secrets(Secrets secrets) {
+    return secrets.and(sent);
+  }
+
+  /**
+   * For messages: {@code CODE: message; CODE2: message2}, or the quoted excerpt of the text, or "";
+   * every part scrubbed of {@code secrets} and {@link #sent} first, then shortened.
+   *
+   * @param secrets the client's secrets
+   */
+  public String describe(Secrets secrets) {
+    Secrets all = secrets(secrets);
     if (!errors.isEmpty()) {
       StringBuilder b = new StringBuilder();
       for (Entry e : errors) {
         if (b.length() > 0) {
           b.append("; ");
         }
-        b.append(e.code().isEmpty() ? "(no code)" : e.code());
+        b.append(e.code().isEmpty() ? "(no code)" : bounded(all.scrub(e.code())));
         if (!e.message().isEmpty()) {
-          b.append(": ").append(bounded(e.message()));
+          b.append(": ").append(bounded(all.scrub(e.message())));
         }
       }
       return b.toString();
     }
-    return snippet.isEmpty() ? "" : "body: \"" + snippet + "\"";
+    return text.isEmpty() ? "" : "body: \"" + excerpt(all.scrub(text)) + "\"";
   }
 
   private static String bounded(String s) {
     return s.length() > MAX_SNIPPET ? s.substring(0, MAX_SNIPPET) + "..." : s;
+  }
+
+  /** Never shows the body or the credential. */
+  @Override
+  public String toString() {
+    return "ErrorBody[" + errors.size() + " errors, " + text.length() + " characters]";
   }
 }

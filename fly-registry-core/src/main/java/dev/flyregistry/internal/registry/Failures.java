@@ -75,22 +75,34 @@ public final class Failures {
     }
   }
 
-  /** The entries of an error body in the public form, the context's credentials scrubbed. */
+  /**
+   * The entries of an error body in the public form, scrubbed of the context's credentials and of
+   * the credential the body's request carried (a bearer token the registry may echo).
+   */
   public static List<RegistryError> errors(Context ctx, ErrorBody body) {
+    Secrets secrets = body.secrets(ctx.secrets());
     return body.errors().stream()
         .map(
             e ->
                 new RegistryError(
                     RegistryErrorCode.of(e.code()),
-                    ctx.scrub(e.code()),
-                    ctx.scrub(e.message()),
-                    e.detailJson().map(ctx::scrub)))
+                    secrets.scrub(e.code()),
+                    secrets.scrub(e.message()),
+                    e.detailJson().map(secrets::scrub)))
         .toList();
   }
 
-  /** " (what the server said)", scrubbed of the context's credentials, or "". */
+  /**
+   * What the server said, for a message: scrubbed of the context's credentials and of the
+   * credential the body's request carried, then shortened ({@link ErrorBody#describe(Secrets)}).
+   */
+  public static String describe(Context ctx, ErrorBody body) {
+    return body.describe(ctx.secrets());
+  }
+
+  /** " (what the server said)", as {@link #describe(Context, ErrorBody)}, or "". */
   public static String suffix(Context ctx, ErrorBody body) {
-    String d = ctx.scrub(body.describe());
+    String d = describe(ctx, body);
     return d.isEmpty() ? "" : " (" + d + ")";
   }
 
@@ -102,7 +114,7 @@ public final class Failures {
    */
   public static RegistryException status(
       Context ctx, String operation, Response response, Clock clock) {
-    ErrorBody body = ErrorBody.read(response.body());
+    ErrorBody body = ErrorBody.read(response);
     return status(ctx, operation, response, body, clock);
   }
 
@@ -157,7 +169,7 @@ public final class Failures {
   }
 
   static RegistryException tokenServiceStatus(Context ctx, HttpUrl realm, Response response) {
-    ErrorBody body = ErrorBody.read(response.body());
+    ErrorBody body = ErrorBody.read(response);
     int code = response.code();
     String message =
         "token request for "
@@ -187,6 +199,38 @@ public final class Failures {
     }
     return new RegistryAuthenticationException(
         message, code, errors, ctx.registry(), ctx.repository(), null);
+  }
+
+  /**
+   * A redirect from the token service, which is never followed: the token request carries the
+   * credential, and the SDK sends it only to the realm the registry named (after its checks).
+   */
+  static RegistryAuthenticationException tokenServiceRedirect(
+      Context ctx, HttpUrl realm, Response response) {
+    String location = response.header("Location");
+    HttpUrl target = location == null ? null : response.request().url().resolve(location);
+    String to =
+        target != null
+            ? " to " + Redaction.url(target)
+            : location == null ? " without a Location" : " to an unparseable Location";
+    return new RegistryAuthenticationException(
+        "token request for "
+            + ctx.where()
+            + " at "
+            + Redaction.url(realm)
+            + " with "
+            + ctx.credentialSource()
+            + ": the token service redirected ("
+            + response.code()
+            + ")"
+            + to
+            + "; token requests do not follow redirects, so that the credentials go only to the"
+            + " realm named by the registry's challenge",
+        response.code(),
+        List.of(),
+        ctx.registry(),
+        ctx.repository(),
+        null);
   }
 
   static RegistryAuthenticationException tokenResponse(Context ctx, HttpUrl realm, String why) {

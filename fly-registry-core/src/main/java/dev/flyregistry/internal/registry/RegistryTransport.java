@@ -43,9 +43,10 @@ import org.slf4j.LoggerFactory;
  * {@code 401} is final.
  *
  * <p>Hygiene: {@code Authorization} is attached only to requests whose origin is the registry's own
- * (OkHttp drops it on cross-host redirects) and to the realm; registries use HTTPS unless loopback
- * or marked insecure; a realm on a loopback or private address of another host, or on plain HTTP to
- * a host that is neither loopback nor insecure, is refused with {@link
+ * (OkHttp drops it on cross-host redirects) and to the realm; token requests never follow a
+ * redirect (a redirect from the token service is an error); registries use HTTPS unless loopback or
+ * marked insecure; a realm on a loopback or private address of another host, or on plain HTTP to a
+ * host that is neither loopback nor insecure, is refused with {@link
  * dev.flyregistry.registry.UnsafeRealmException}.
  *
  * <p>Thread-safe. This is the seam other registry operations (push, mount) use: they call {@link
@@ -87,7 +88,14 @@ public final class RegistryTransport implements AutoCloseable {
         insecureRegistries.stream()
             .map(h -> h.toLowerCase(Locale.ROOT))
             .collect(java.util.stream.Collectors.toUnmodifiableSet());
-    this.tokens = new TokenService(executor, settings.clock(), "fly-registry-java");
+    // Token requests carry the credential itself (Basic, or the refresh token in a POST body that
+    // OkHttp would resend on a 307/308 to any host): they never follow redirects, and TokenService
+    // refuses a redirect with a typed error. Same pool and dispatcher as the registry requests.
+    OkHttpClient tokenClient =
+        client.newBuilder().followRedirects(false).followSslRedirects(false).build();
+    this.tokens =
+        new TokenService(
+            new RetryExecutor(tokenClient, settings), settings.clock(), "fly-registry-java");
   }
 
   /** The clock of the settings. */
@@ -216,6 +224,7 @@ public final class RegistryTransport implements AutoCloseable {
     Set<Scope> current = Scope.normalize(scopes);
     boolean retried = false;
     boolean forceToken = false;
+    Secrets sent = Secrets.NONE; // the credentials the 401 answers of this call were drawn by
     while (true) {
       AuthState st = state;
       Set<Scope> sc = current;
@@ -249,7 +258,7 @@ public final class RegistryTransport implements AutoCloseable {
                         null,
                         true,
                         Challenge.parse(response.headers("WWW-Authenticate")),
-                        ErrorBody.read(response.body()));
+                        ErrorBody.read(response));
                   }
                   return new Outcome<>(handler.handle(response), false, List.of(), null);
                 });
@@ -260,7 +269,10 @@ public final class RegistryTransport implements AutoCloseable {
         return outcome.value();
       }
       List<Challenge> challenges = outcome.challenges();
-      ErrorBody body = outcome.body();
+      // a failure quotes the last 401's body: scrub every credential this call sent, not only the
+      // one of that request (a registry may echo the token it refused first)
+      sent = sent.and(outcome.body().sent());
+      ErrorBody body = outcome.body().withSent(sent);
       AuthState next = fromChallenges(challenges);
       Optional<Challenge> bearer = Challenge.find(challenges, "Bearer");
       if (retried) {
@@ -386,7 +398,7 @@ public final class RegistryTransport implements AutoCloseable {
         Scope.normalize(missing).stream()
             .map(Scope::toString)
             .collect(java.util.stream.Collectors.joining(" "));
-    String d = ctx.scrub(body.describe());
+    String d = Failures.describe(ctx, body);
     return new InsufficientScopeException(
         operation
             + ": "
@@ -412,7 +424,7 @@ public final class RegistryTransport implements AutoCloseable {
    */
   public RegistryException failure(
       Failures.Context ctx, String operation, Response response, Collection<Scope> scopes) {
-    ErrorBody body = ErrorBody.read(response.body());
+    ErrorBody body = ErrorBody.read(response);
     if (response.code() == 403) {
       Optional<Challenge> bearer =
           Challenge.find(Challenge.parse(response.headers("WWW-Authenticate")), "Bearer");
@@ -475,7 +487,7 @@ public final class RegistryTransport implements AutoCloseable {
                     ctx,
                     "GET " + Redaction.url(base),
                     "the registry sent no usable WWW-Authenticate challenge",
-                    ErrorBody.read(response.body()));
+                    ErrorBody.read(response));
               }
               LOG.debug("{} asks for {}", ctx.registry(), s);
               return s;

@@ -44,7 +44,11 @@ import org.slf4j.LoggerFactory;
  *       counted from {@code issued_at} when it is plausible, else from now;
  *   <li>tokens cached per (registry, realm, service), a broader token serving a narrower request,
  *       refreshed shortly before expiry;
- *   <li>concurrent requests for the same scopes share one exchange.
+ *   <li>concurrent requests for the same scopes share one exchange;
+ *   <li>a redirect ({@code 3xx}) from the token service is not followed but refused with a typed
+ *       error: the request carries the credential (Basic, or the refresh token in the POST body,
+ *       which a {@code 307}/{@code 308} would resend to wherever it points). The executor's client
+ *       must not follow redirects itself.
  * </ul>
  *
  * <p>Thread-safe.
@@ -248,6 +252,9 @@ public final class TokenService {
           RetryExecutor.Mode.IDEMPOTENT,
           response -> {
             int code = response.code();
+            if (code >= 300 && code < 400) {
+              throw Failures.tokenServiceRedirect(context, key.realm(), response);
+            }
             if (isPost && (code == 404 || code == 405)) {
               return null;
             }

@@ -92,7 +92,7 @@ class ParsingTest {
     assertThat(b.errors().get(1).detailJson()).contains("\"text\"");
     assertThat(b.errors().get(2).code()).isEmpty();
     assertThat(b.hasCode("denied")).isTrue();
-    assertThat(b.describe()).contains("DENIED: no").contains("WEIRD");
+    assertThat(b.describe(Secrets.NONE)).contains("DENIED: no").contains("WEIRD");
   }
 
   @Test
@@ -100,13 +100,15 @@ class ParsingTest {
     String html = "<html>\n<body>\t" + "x".repeat(5000) + "</body></html>";
     ErrorBody b = ErrorBody.parse(html.getBytes(StandardCharsets.UTF_8));
     assertThat(b.errors()).isEmpty();
-    assertThat(b.snippet()).startsWith("<html> <body> xxx");
-    assertThat(b.snippet().length()).isLessThanOrEqualTo(ErrorBody.MAX_SNIPPET + 3);
+    String quoted = b.describe(Secrets.NONE);
+    assertThat(quoted).startsWith("body: \"<html> <body> xxx");
+    assertThat(quoted.length())
+        .isLessThanOrEqualTo("body: \"\"".length() + ErrorBody.MAX_SNIPPET + 3);
     assertThat(
             ErrorBody.parse("{\"errors\":\"not an array\"}".getBytes(StandardCharsets.UTF_8))
                 .errors())
         .isEmpty();
-    assertThat(ErrorBody.parse(new byte[0]).describe()).isEmpty();
+    assertThat(ErrorBody.parse(new byte[0]).describe(Secrets.NONE)).isEmpty();
   }
 
   @Test
@@ -114,8 +116,58 @@ class ParsingTest {
     byte[] big = new byte[1024 * 1024];
     java.util.Arrays.fill(big, (byte) 'a');
     okhttp3.ResponseBody body = okhttp3.ResponseBody.create(big, null);
-    ErrorBody b = ErrorBody.read(body);
-    assertThat(b.snippet()).hasSize(ErrorBody.MAX_SNIPPET + 3);
+    ErrorBody b = ErrorBody.read(response(body, null));
+    assertThat(b.text()).hasSize(ErrorBody.MAX_READ);
+    assertThat(b.describe(Secrets.NONE)).hasSize("body: \"\"".length() + ErrorBody.MAX_SNIPPET + 3);
+  }
+
+  private static okhttp3.Response response(okhttp3.ResponseBody body, String authorization) {
+    okhttp3.Request.Builder request =
+        new okhttp3.Request.Builder().url("https://registry.test/v2/");
+    if (authorization != null) {
+      request.header("Authorization", authorization);
+    }
+    return new okhttp3.Response.Builder()
+        .request(request.build())
+        .protocol(okhttp3.Protocol.HTTP_1_1)
+        .code(403)
+        .message("Forbidden")
+        .body(body)
+        .build();
+  }
+
+  @Test
+  void errorBodyScrubsBeforeItShortens() {
+    String longSecret = "fm2_" + "Q".repeat(700) + "SIGTAIL";
+    Secrets secrets = Secrets.of(java.util.List.of(longSecret, "canary-7f3a9c1d5e"), 4);
+    String json =
+        "{\"errors\":[{\"code\":\"DENIED\",\"message\":\"bad "
+            + longSecret
+            + "\"},{\"code\":\"DENIED\",\"message\":\""
+            + "a".repeat(500)
+            + "canary-7f3a9c1d5e\"}]}";
+    String d = ErrorBody.parse(json.getBytes(StandardCharsets.UTF_8)).describe(secrets);
+    assertThat(d).contains("DENIED: bad REDACTED; DENIED: aaa").doesNotContain("QQQQ");
+    assertThat(d).doesNotContain("canary").endsWith("aREDACTED");
+    String html = "<html>\n\n" + "b".repeat(480) + " canary-7f3a9c1d5e " + longSecret;
+    d = ErrorBody.parse(html.getBytes(StandardCharsets.UTF_8)).describe(secrets);
+    assertThat(d).doesNotContain("canary").doesNotContain("QQQQ").contains("b REDACTED REDACTED");
+  }
+
+  @Test
+  void errorBodyScrubsTheCredentialItsRequestCarried() {
+    String token = "eyJhbGciOiJSUzI1NiJ9.issued";
+    okhttp3.ResponseBody body =
+        okhttp3.ResponseBody.create(
+            "{\"errors\":[{\"code\":\"DENIED\",\"message\":\"token " + token + " denied\"}]}",
+            null);
+    ErrorBody b = ErrorBody.read(response(body, "Bearer " + token));
+    assertThat(b.describe(Secrets.NONE)).isEqualTo("DENIED: token REDACTED denied");
+    assertThat(b.toString()).doesNotContain(token);
+    String basic = okhttp3.Credentials.basic("x", "pa55word-secret", StandardCharsets.UTF_8);
+    body = okhttp3.ResponseBody.create("you sent pa55word-secret as " + basic, null);
+    assertThat(ErrorBody.read(response(body, basic)).describe(Secrets.NONE))
+        .isEqualTo("body: \"you sent REDACTED as REDACTED\"");
   }
 
   @Test
