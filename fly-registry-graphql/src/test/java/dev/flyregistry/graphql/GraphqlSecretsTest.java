@@ -137,4 +137,30 @@ class GraphqlSecretsTest {
     }
     assertClean(client);
   }
+
+  @Test
+  void aTokenStraddlingTheQuotedStartOfAMalformedBodyLeaksNoPrefix() {
+    // the quoted start of a malformed body is 200 characters; the token begins just before that
+    enqueue(200, "{\"data\": \"" + "a".repeat(180) + SECRET + "\"");
+    Throwable t = catchThrowable(() -> client.releases().list("app", 5));
+    assertThat(t).isInstanceOf(GraphqlProtocolException.class).hasMessageContaining("REDACTED");
+    assertCleanThrowable(t);
+    assertThat(t.getMessage()).doesNotContain("fm2_SEC");
+  }
+
+  @Test
+  void aTokenLongerThanTheQuotedStartOfAMalformedBodyIsScrubbedBeforeShortening() {
+    String longToken = "fm2_" + "Q".repeat(700) + "SIGTAIL";
+    try (GraphqlClient c =
+        GraphqlClient.builder()
+            .token(FlyToken.parse("FlyV1 " + longToken))
+            .endpoint(server.url("/graphql").toString())
+            .http(HttpSettings.defaults().withSleeper(d -> {}))
+            .build()) {
+      enqueue(200, "{\"data\": \"" + longToken + "\"");
+      Throwable t = catchThrowable(() -> c.releases().list("app", 5));
+      assertThat(t).isInstanceOf(GraphqlProtocolException.class).hasMessageContaining("REDACTED");
+      assertThat(t.getMessage()).doesNotContain("fm2_QQQ").doesNotContain("QQQQQQQQ");
+    }
+  }
 }

@@ -369,13 +369,12 @@ public final class GraphqlTransport implements AutoCloseable {
     return out;
   }
 
+  /**
+   * The start of a body for a message: the whole body is scrubbed first and only then shortened, so
+   * that a token longer than the excerpt, or one straddling its end, leaves no prefix behind.
+   */
   private String snippet(byte[] body) {
-    String text =
-        new String(body, 0, Math.min(body.length, SNIPPET_CHARS * 4), StandardCharsets.UTF_8);
-    if (text.length() > SNIPPET_CHARS) {
-      text = text.substring(0, SNIPPET_CHARS) + "...";
-    }
-    return oneLine(scrubber.scrub(text));
+    return oneLine(scrubber.scrub(new String(body, StandardCharsets.UTF_8)));
   }
 
   private static String oneLine(String s) {
