@@ -338,7 +338,7 @@ final class BlobUploads {
         response -> {
           if (response.code() == 201) {
             Digest header = digestHeader(response, ctx, op);
-            if (header != null && !header.equals(digest)) {
+            if (contradicts(header, digest)) {
               throw new DigestMismatchException(
                   op + ": the registry mounted " + header + " (Docker-Content-Digest)",
                   digest,
@@ -743,7 +743,7 @@ final class BlobUploads {
             throw transport.failure(ctx, op, response, t.scopes());
           }
           Digest header = digestHeader(response, ctx, op);
-          if (header != null && !header.equals(blob.digest())) {
+          if (contradicts(header, blob.digest())) {
             throw new DigestMismatchException(
                 op + ": the registry stored " + header + " (Docker-Content-Digest)",
                 blob.digest(),
@@ -843,6 +843,20 @@ final class BlobUploads {
         Failures.errors(ctx, body),
         ctx.registry(),
         ctx.repository());
+  }
+
+  /**
+   * Whether a blob's {@code Docker-Content-Digest} answer says the registry holds something else.
+   * Only a digest of the blob's own algorithm can say so: distribution names every blob by its
+   * canonical sha256, also one uploaded or mounted as sha512, and that is no mismatch.
+   *
+   * @param header the header's digest, or null when there was none
+   * @param expected the blob's digest
+   */
+  static boolean contradicts(Digest header, Digest expected) {
+    return header != null
+        && header.algorithm().equals(expected.algorithm())
+        && !header.equals(expected);
   }
 
   static Digest digestHeader(Response response, Failures.Context ctx, String op) {

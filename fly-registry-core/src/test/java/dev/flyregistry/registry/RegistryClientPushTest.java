@@ -9,7 +9,9 @@ import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import mockwebserver3.MockResponse;
@@ -92,6 +94,142 @@ class RegistryClientPushTest {
     byte[] layer2 = TestLayouts.random(5000, 12);
     TestLayouts.Blob m = l.image("linux", "amd64", layer1, layer2);
     return new Image(l.tag(m, refName).writeTo(tmp.resolve("layout")), m, layer1, layer2);
+  }
+
+  private static final byte[] CONFIG =
+      "{\"architecture\":\"amd64\",\"os\":\"linux\",\"rootfs\":{\"type\":\"layers\"}}"
+          .getBytes(StandardCharsets.UTF_8);
+
+  /** A layer descriptor's JSON. */
+  private static String layerJson(String mediaType, Digest digest, long size, String... urls) {
+    StringBuilder u = new StringBuilder();
+    for (String url : urls) {
+      u.append(u.length() == 0 ? ",\"urls\":[" : ",").append('"').append(url).append('"');
+    }
+    if (urls.length > 0) {
+      u.append(']');
+    }
+    return "{\"mediaType\":\""
+        + mediaType
+        + "\",\"digest\":\""
+        + digest
+        + "\",\"size\":"
+        + size
+        + u
+        + "}";
+  }
+
+  /**
+   * An in-memory image of {@link #CONFIG} and the given layers; {@code served} holds what each
+   * layer's stream returns (a blob missing there cannot be opened).
+   */
+  private static ImageSource memoryImage(Map<Digest, byte[]> served, String... layers) {
+    Digest cd = Digest.sha256(CONFIG);
+    String json =
+        "{\"schemaVersion\":2,\"mediaType\":\""
+            + MediaTypes.OCI_MANIFEST
+            + "\",\"config\":{\"mediaType\":\""
+            + MediaTypes.OCI_CONFIG
+            + "\",\"digest\":\""
+            + cd
+            + "\",\"size\":"
+            + CONFIG.length
+            + "},\"layers\":["
+            + String.join(",", layers)
+            + "]}";
+    Manifest m = Manifest.parse(json.getBytes(StandardCharsets.UTF_8), null);
+    Map<Digest, byte[]> blobs = new HashMap<>(served);
+    blobs.put(cd, CONFIG);
+    return new ImageSource() {
+      @Override
+      public Manifest manifest() {
+        return m;
+      }
+
+      @Override
+      public Manifest manifest(Descriptor d) {
+        throw new IllegalStateException("no child manifests");
+      }
+
+      @Override
+      public java.io.InputStream openBlob(Descriptor d) {
+        byte[] data = blobs.get(d.digest());
+        if (data == null) {
+          throw new IllegalStateException("blob " + d.digest() + " must not be read");
+        }
+        return new java.io.ByteArrayInputStream(data);
+      }
+
+      @Override
+      public String description() {
+        return "memory image";
+      }
+    };
+  }
+
+  @Test
+  void aSha512BlobAnsweredWithTheRegistrysCanonicalSha256IsUploaded() {
+    fake.canonicalDigests = true; // as distribution: Docker-Content-Digest is always sha256
+    byte[] layer = TestLayouts.random(4000, 7);
+    Digest d512 = Digest.of(Digest.SHA512, layer);
+    for (long chunk : new long[] {0, 1000}) {
+      String repo = "app" + chunk;
+      ImageSource image =
+          memoryImage(Map.of(d512, layer), layerJson(MediaTypes.OCI_LAYER_GZIP, d512, 4000));
+      try (RegistryClient c =
+          RegistryClient.builder().http(http).uploadChunkSize(chunk).uploadConcurrency(1).build()) {
+        PushResult r = c.push(image, ref(repo + ":v1"));
+        assertThat(r.blobsUploaded()).as("chunk size " + chunk).isEqualTo(2);
+      }
+      assertThat(fake.blobs.get(repo + "@" + d512)).isEqualTo(layer);
+      assertThat(fake.manifests).containsKey(repo + "@v1");
+    }
+  }
+
+  @Test
+  void aSha512BlobMountedWithTheRegistrysCanonicalSha256IsMounted() {
+    byte[] layer = TestLayouts.random(4000, 8);
+    Digest d512 = Digest.of(Digest.SHA512, layer);
+    client.push(
+        memoryImage(Map.of(d512, layer), layerJson(MediaTypes.OCI_LAYER_GZIP, d512, 4000)),
+        ref("app-1:v1"));
+    fake.recorded.clear();
+    fake.canonicalDigests = true; // the mount's 201 names the layer by its sha256
+
+    CopyResult r = client.copy(ref("app-1:v1"), ref("app-2:v1"));
+
+    assertThat(r.blobsMounted()).isEqualTo(2);
+    assertThat(r.blobsCopied()).isZero();
+    assertThat(fake.requests("PUT", "/upload/")).isEmpty();
+    assertThat(fake.blobs.get("app-2@" + d512)).isEqualTo(layer);
+  }
+
+  @Test
+  void aBlobPutAnsweredWithAnotherDigestOfItsAlgorithmIsAMismatch() {
+    byte[] layer = TestLayouts.random(4000, 9);
+    Digest ld = Digest.sha256(layer);
+    Digest other = Digest.sha256("other".getBytes(StandardCharsets.UTF_8));
+    fake.fault =
+        r ->
+            r.getMethod().equals("PUT") && ld.toString().equals(r.getUrl().queryParameter("digest"))
+                ? new MockResponse.Builder()
+                    .code(201)
+                    .addHeader("Docker-Content-Digest", other.toString())
+                    .build()
+                : null;
+    assertThatThrownBy(
+            () ->
+                client.push(
+                    memoryImage(Map.of(ld, layer), layerJson(MediaTypes.OCI_LAYER_GZIP, ld, 4000)),
+                    ref("app:v1")))
+        .isInstanceOfSatisfying(
+            DigestMismatchException.class,
+            e -> {
+              assertThat(e.expected()).isEqualTo(ld);
+              assertThat(e.actual()).isEqualTo(other);
+            })
+        .hasMessageContaining("the registry stored " + other);
+    assertThat(fake.manifests).isEmpty();
   }
 
   @Test
