@@ -269,7 +269,10 @@ final class BlobUploads {
   }
 
   static boolean isTransient(RuntimeException e, RetrySettings retry) {
-    if (e instanceof RestartSession || e instanceof SourceReadException) {
+    if (e instanceof SourceReadException s) {
+      return !s.permanent;
+    }
+    if (e instanceof RestartSession) {
       return true;
     }
     if (e instanceof DigestMismatchException
@@ -445,13 +448,32 @@ final class BlobUploads {
     }
   }
 
-  /** A source stream failed while being read outside a request body. */
+  /**
+   * A source stream failed: its cause is the origin's typed failure. A stream that broke may work
+   * when opened again (transient); one that ended before the blob's size is short (permanent).
+   */
   static final class SourceReadException extends RuntimeException {
     private static final long serialVersionUID = 1L;
+    final boolean permanent;
 
-    SourceReadException(RuntimeException cause) {
+    SourceReadException(RuntimeException cause, boolean permanent) {
       super(cause.getMessage(), cause);
+      this.permanent = permanent;
     }
+  }
+
+  /** A blob's source stream ended before the blob's size: the source holds less than it says. */
+  private static java.io.EOFException ended(Descriptor blob, long read) {
+    return new java.io.EOFException(
+        "blob "
+            + blob.digest()
+            + " ended after "
+            + read
+            + " of its "
+            + blob.size()
+            + " bytes ("
+            + (blob.size() - read)
+            + " bytes short); the source does not hold what its manifest says");
   }
 
   private DigestMismatchException sourceMismatch(
@@ -481,16 +503,30 @@ final class BlobUploads {
       PushProgress progress,
       Stats stats) {
     AtomicReference<IOException> readFailure = new AtomicReference<>();
+    java.util.concurrent.atomic.AtomicBoolean ended =
+        new java.util.concurrent.atomic.AtomicBoolean();
     InputStream watched =
         new java.io.FilterInputStream(in) {
+          private long count;
+
           @Override
           public int read(byte[] b, int off, int len) throws IOException {
+            int n;
             try {
-              return super.read(b, off, len);
+              n = super.read(b, off, len);
             } catch (IOException e) {
               readFailure.compareAndSet(null, e); // the source failed, not the registry
               throw e;
             }
+            if (n < 0 && count < blob.size()) {
+              IOException e = ended(blob, count); // a short source, not the registry's fault
+              if (readFailure.compareAndSet(null, e)) {
+                ended.set(true);
+              }
+              throw e;
+            }
+            count += Math.max(0, n);
+            return n;
           }
         };
     HashingInputStream hashing =
@@ -534,7 +570,7 @@ final class BlobUploads {
         throw mismatch.get();
       }
       if (readFailure.get() != null) {
-        throw new SourceReadException(origin.readFailure(blob, readFailure.get()));
+        throw new SourceReadException(origin.readFailure(blob, readFailure.get()), ended.get());
       }
       throw e;
     }
@@ -556,7 +592,7 @@ final class BlobUploads {
     long size = blob.size();
     while (offset < size) {
       int len = (int) Math.min(buf.length, size - offset);
-      readFully(hashing, buf, len, blob, origin);
+      readFully(hashing, buf, len, offset, blob, origin);
       int from = 0;
       int recoveries = 0;
       while (from < len) {
@@ -607,20 +643,21 @@ final class BlobUploads {
     close(t, "PUT blob " + blob.digest() + " to " + t.where(), url, blob, () -> EMPTY);
   }
 
+  /** Reads the chunk of {@code len} bytes that starts at the blob's offset {@code at}. */
   private static void readFully(
-      InputStream in, byte[] buf, int len, Descriptor blob, Origin origin) {
+      InputStream in, byte[] buf, int len, long at, Descriptor blob, Origin origin) {
     int off = 0;
     try {
       while (off < len) {
         int n = in.read(buf, off, len - off);
         if (n < 0) {
-          throw new java.io.EOFException(
-              "blob " + blob.digest() + " ended early: " + off + " bytes short of the chunk");
+          // permanent: the source holds less than its manifest says, reading again won't help
+          throw new SourceReadException(origin.readFailure(blob, ended(blob, at + off)), true);
         }
         off += n;
       }
     } catch (IOException e) {
-      throw new SourceReadException(origin.readFailure(blob, e));
+      throw new SourceReadException(origin.readFailure(blob, e), false);
     }
   }
 

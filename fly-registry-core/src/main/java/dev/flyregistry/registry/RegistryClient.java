@@ -713,7 +713,8 @@ public final class RegistryClient implements AutoCloseable {
    * @return the pushed digest, media type and size, and what was sent or skipped
    * @throws DigestMismatchException when a blob of the source does not hash to its digest, or the
    *     registry reports another digest for what was stored
-   * @throws ImageSourceException when the source cannot be read
+   * @throws ImageSourceException when the source cannot be read, or a blob of it ends before the
+   *     size its descriptor gives (not retried)
    * @throws RegistryException (another subtype) when the registry refuses or cannot be reached
    */
   public PushResult push(ImageSource source, ImageReference target, PushProgress progress) {

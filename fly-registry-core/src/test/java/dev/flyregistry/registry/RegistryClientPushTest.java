@@ -233,6 +233,33 @@ class RegistryClientPushTest {
   }
 
   @Test
+  void aSourceBlobShorterThanItsDescriptorIsTheSourcesErrorInBothUploadModes() {
+    byte[] layer = TestLayouts.random(5000, 10);
+    Digest ld = Digest.sha256(layer);
+    byte[] truncated = java.util.Arrays.copyOf(layer, 3000);
+    for (long chunk : new long[] {0, 1000}) {
+      String repo = "app" + chunk;
+      int postsBefore = fake.requests("POST", "/v2/" + repo + "/blobs/uploads/").size();
+      ImageSource image =
+          memoryImage(Map.of(ld, truncated), layerJson(MediaTypes.OCI_LAYER_GZIP, ld, 5000));
+      try (RegistryClient c =
+          RegistryClient.builder().http(http).uploadChunkSize(chunk).uploadConcurrency(1).build()) {
+        assertThatThrownBy(() -> c.push(image, ref(repo + ":v1")))
+            .as("chunk size " + chunk)
+            .isInstanceOf(ImageSourceException.class)
+            .hasMessageContaining("memory image")
+            .hasMessageContaining("ended after 3000 of its 5000 bytes (2000 bytes short)");
+      }
+      // one session for the config, one for the layer: the short source was not retried
+      assertThat(fake.requests("POST", "/v2/" + repo + "/blobs/uploads/").size() - postsBefore)
+          .as("chunk size " + chunk)
+          .isEqualTo(2);
+      assertThat(fake.hasBlob(repo, ld)).isFalse();
+      assertThat(fake.manifests).doesNotContainKey(repo + "@v1");
+    }
+  }
+
+  @Test
   void pushSkipsExistingBlobsUploadsTheRestAndPutsTheExactManifest() {
     Image img = layout("v1");
     fake.putBlob("app", img.layer1()); // already there
