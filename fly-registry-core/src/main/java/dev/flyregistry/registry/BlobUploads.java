@@ -45,7 +45,9 @@ final class BlobUploads {
   /** The largest chunk held in memory; a registry asking for more gets one monolithic PUT. */
   static final long MAX_CHUNK = 256L * 1024 * 1024;
 
+  /** 416 answers, and answers that acknowledge no new byte, tolerated per chunk. */
   private static final int MAX_RANGE_RECOVERIES = 3;
+
   private static final RequestBody EMPTY = RequestBody.create(new byte[0], (MediaType) null);
 
   private final RegistryTransport transport;
@@ -595,6 +597,7 @@ final class BlobUploads {
       readFully(hashing, buf, len, offset, blob, origin);
       int from = 0;
       int recoveries = 0;
+      int stalls = 0;
       while (from < len) {
         long start = offset + from;
         Patch p = patch(t, location, blob, buf, from, len - from, start, stats);
@@ -614,6 +617,18 @@ final class BlobUploads {
           Status s = status(t, location, blob, start);
           location = s.location();
           acknowledged = s.nextOffset();
+        } else if (acknowledged <= start && ++stalls > MAX_RANGE_RECOVERIES) {
+          // accepted, yet the session does not grow: sending the same bytes again would not end
+          throw new RestartSession(
+              "PATCH blob "
+                  + blob.digest()
+                  + " to "
+                  + t.where()
+                  + ": the registry accepted "
+                  + (MAX_RANGE_RECOVERIES + 1)
+                  + " PATCHes from byte "
+                  + start
+                  + " but its Range never went past it");
         }
         if (acknowledged < offset || acknowledged > offset + len) {
           throw new RestartSession(

@@ -260,6 +260,43 @@ class RegistryClientPushTest {
   }
 
   @Test
+  void patchesThatTheRegistryAcceptsWithoutProgressAreNotResentForever() {
+    byte[] layer = TestLayouts.random(3000, 11);
+    Digest ld = Digest.sha256(layer);
+    AtomicInteger patches = new AtomicInteger();
+    fake.fault =
+        r -> {
+          if (!r.getMethod().equals("PATCH") || r.getBodySize() == 0) {
+            return null;
+          }
+          if (patches.incrementAndGet() >= 500) {
+            return UploadRegistry.error(500, "UNKNOWN"); // ends the test if the client loops
+          }
+          String id = r.getUrl().encodedPath().substring("/upload/".length());
+          return new MockResponse.Builder()
+              .code(202)
+              .addHeader("Location", "/upload/" + id + "?_state=st-" + id)
+              .addHeader("Range", "0-0") // accepted, but the session stays empty
+              .build();
+        };
+    try (RegistryClient c =
+        RegistryClient.builder().http(http).uploadChunkSize(1000).uploadConcurrency(1).build()) {
+      assertThatThrownBy(
+              () ->
+                  c.push(
+                      memoryImage(
+                          Map.of(ld, layer), layerJson(MediaTypes.OCI_LAYER_GZIP, ld, 3000)),
+                      ref("app:v1")))
+          .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.status()).isZero())
+          .hasMessageContaining("failed after " + http.retry().maxAttempts() + " session(s)")
+          .hasMessageContaining("Range never went past");
+    }
+    // a few PATCHes per session (the config's upload fails first), then a typed error
+    assertThat(patches.get()).isEqualTo(4 * http.retry().maxAttempts());
+    assertThat(fake.manifests).isEmpty();
+  }
+
+  @Test
   void pushSkipsExistingBlobsUploadsTheRestAndPutsTheExactManifest() {
     Image img = layout("v1");
     fake.putBlob("app", img.layer1()); // already there
