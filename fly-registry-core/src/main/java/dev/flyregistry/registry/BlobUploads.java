@@ -109,8 +109,33 @@ final class BlobUploads {
     final AtomicInteger manifests = new AtomicInteger();
   }
 
-  /** An open upload session. */
-  record Session(HttpUrl location, long minChunk) {}
+  /**
+   * An open upload session. Its location is the latest the registry gave (a {@code PATCH} or status
+   * answer may move it), so a cancel reaches the session as the registry knows it now.
+   */
+  static final class Session {
+    private final long minChunk;
+    private volatile HttpUrl location;
+
+    Session(HttpUrl location, long minChunk) {
+      this.location = location;
+      this.minChunk = minChunk;
+    }
+
+    /** The latest location of the session. */
+    HttpUrl location() {
+      return location;
+    }
+
+    /** The smallest chunk the registry accepts, 0 when it did not say. */
+    long minChunk() {
+      return minChunk;
+    }
+
+    void moveTo(HttpUrl next) {
+      location = next;
+    }
+  }
 
   /** The session must start over (a body that cannot be repeated was asked for again, ...). */
   static final class RestartSession extends RuntimeException {
@@ -395,14 +420,15 @@ final class BlobUploads {
     return resolved;
   }
 
-  /** Best-effort {@code DELETE} of an abandoned session. */
+  /** Best-effort {@code DELETE} of an abandoned session, at its latest location. */
   void cancel(Target t, Session session) {
-    String op = "DELETE blob upload " + Redaction.url(session.location());
+    HttpUrl location = session.location();
+    String op = "DELETE blob upload " + Redaction.url(location);
     try {
       execute(
           t,
           op,
-          () -> new Request.Builder().url(session.location()).delete(),
+          () -> new Request.Builder().url(location).delete(),
           RetryExecutor.Mode.NOT_AFTER_SEND,
           response -> null);
     } catch (RuntimeException e) {
@@ -602,6 +628,7 @@ final class BlobUploads {
         long start = offset + from;
         Patch p = patch(t, location, blob, buf, from, len - from, start, stats);
         location = p.location();
+        session.moveTo(location);
         long acknowledged = p.nextOffset();
         if (p.rangeInvalid()) {
           if (++recoveries > MAX_RANGE_RECOVERIES) {
@@ -616,6 +643,7 @@ final class BlobUploads {
           }
           Status s = status(t, location, blob, start);
           location = s.location();
+          session.moveTo(location);
           acknowledged = s.nextOffset();
         } else if (acknowledged <= start && ++stalls > MAX_RANGE_RECOVERIES) {
           // accepted, yet the session does not grow: sending the same bytes again would not end

@@ -297,6 +297,44 @@ class RegistryClientPushTest {
   }
 
   @Test
+  void anAbandonedSessionIsCancelledAtTheLocationOfTheLastPatch() {
+    byte[] layer = TestLayouts.random(3000, 12);
+    Digest ld = Digest.sha256(layer);
+    AtomicInteger patches = new AtomicInteger();
+    fake.fault =
+        r -> {
+          if (!r.getMethod().equals("PATCH") || r.getBodySize() != 1000) {
+            return null;
+          }
+          String id = r.getUrl().encodedPath().substring("/upload/".length());
+          switch (patches.incrementAndGet()) {
+            case 1: // stored, and the session moves
+              fake.uploads.get(id).data.write(r.getBody());
+              return new MockResponse.Builder()
+                  .code(202)
+                  .addHeader("Location", "/upload/" + id + "?_state=st-" + id + "&moved=1")
+                  .addHeader("Range", "0-999")
+                  .build();
+            case 2:
+              assertThat(r.getUrl().queryParameter("moved")).isEqualTo("1");
+              return UploadRegistry.error(500, "UNKNOWN");
+            default:
+              return null;
+          }
+        };
+    try (RegistryClient c =
+        RegistryClient.builder().http(http).uploadChunkSize(1000).uploadConcurrency(1).build()) {
+      c.push(
+          memoryImage(Map.of(ld, layer), layerJson(MediaTypes.OCI_LAYER_GZIP, ld, 3000)),
+          ref("app:v1"));
+    }
+    assertThat(fake.blobs.get("app@" + ld)).isEqualTo(layer);
+    List<RecordedRequest> deletes = fake.requests("DELETE", "/upload/");
+    assertThat(deletes).hasSize(1);
+    assertThat(deletes.get(0).getUrl().queryParameter("moved")).isEqualTo("1");
+  }
+
+  @Test
   void pushSkipsExistingBlobsUploadsTheRestAndPutsTheExactManifest() {
     Image img = layout("v1");
     fake.putBlob("app", img.layer1()); // already there
