@@ -703,9 +703,10 @@ public final class RegistryClient implements AutoCloseable {
    * has it; the others are uploaded, several at once ({@link Builder#uploadConcurrency(int)}), in
    * one {@code PUT} or in chunks ({@link Builder#uploadChunkSize(long)}), streamed from the source
    * with their digest computed on the way and checked before each upload is closed. A failed upload
-   * is retried as a new session. For an index, every child manifest is pushed (by digest) before
-   * the index; the root manifest is stored under the target's tag (or digest) with its exact bytes,
-   * and the digest the registry answers must match.
+   * is retried as a new session. Foreign (Docker) and non-distributable (OCI) layers that list
+   * {@code urls} are not pushed: clients fetch them from there. For an index, every child manifest
+   * is pushed (by digest) before the index; the root manifest is stored under the target's tag (or
+   * digest) with its exact bytes, and the digest the registry answers must match.
    *
    * @param source the image
    * @param target where to push it; a digest in it must be the image's

@@ -335,6 +335,50 @@ class RegistryClientPushTest {
   }
 
   @Test
+  void foreignAndNonDistributableLayersWithUrlsAreNotPushed() {
+    byte[] layer = TestLayouts.random(2000, 13);
+    Digest ld = Digest.sha256(layer);
+    String oci = "application/vnd.oci.image.layer.nondistributable.v1.tar";
+    List<String> skipped =
+        List.of(
+            oci,
+            oci + "+gzip",
+            oci + "+zstd",
+            "application/vnd.docker.image.rootfs.foreign.diff.tar.gzip");
+    List<String> layers = new java.util.ArrayList<>();
+    layers.add(layerJson(MediaTypes.OCI_LAYER_GZIP, ld, 2000));
+    List<Digest> absent = new java.util.ArrayList<>();
+    for (int i = 0; i < skipped.size(); i++) {
+      Digest d = Digest.sha256(("not distributable " + i).getBytes(StandardCharsets.UTF_8));
+      absent.add(d);
+      layers.add(layerJson(skipped.get(i), d, 100, "https://example.com/layer" + i));
+    }
+    // the skipped layers are not in the source: opening one would fail the push
+    ImageSource image = memoryImage(Map.of(ld, layer), layers.toArray(String[]::new));
+
+    PushResult r = client.push(image, ref("app:v1"));
+
+    assertThat(r.blobsUploaded()).isEqualTo(2); // config + the distributable layer
+    assertThat(fake.manifests).containsKey("app@v1");
+    assertThat(fake.recorded)
+        .noneMatch(q -> absent.stream().anyMatch(d -> q.getUrl().toString().contains(d.hex())));
+  }
+
+  @Test
+  void aNonDistributableLayerWithoutUrlsIsPushed() {
+    byte[] layer = TestLayouts.random(2000, 14);
+    Digest ld = Digest.sha256(layer);
+    ImageSource image =
+        memoryImage(
+            Map.of(ld, layer),
+            layerJson("application/vnd.oci.image.layer.nondistributable.v1.tar+gzip", ld, 2000));
+
+    client.push(image, ref("app:v1"));
+
+    assertThat(fake.blobs.get("app@" + ld)).isEqualTo(layer);
+  }
+
+  @Test
   void pushSkipsExistingBlobsUploadsTheRestAndPutsTheExactManifest() {
     Image img = layout("v1");
     fake.putBlob("app", img.layer1()); // already there
