@@ -771,12 +771,15 @@ public final class RegistryClient implements AutoCloseable {
 
   /**
    * Stores a manifest as it is (its exact bytes, {@code Content-Type} its media type) under the
-   * reference's tag or digest. The blobs and child manifests it names must already be in the
-   * repository.
+   * reference's tag, or under its digest when it has no tag. As with {@link #push(ImageSource,
+   * ImageReference, PushProgress)}, a target with both ({@code registry/app:v1@sha256:...}) is
+   * stored under the tag, and its digest must be the manifest's. The blobs and child manifests it
+   * names must already be in the repository.
    *
    * @param manifest the manifest
-   * @param target where to store it
+   * @param target where to store it; a digest in it must be the manifest's
    * @return the stored manifest's descriptor
+   * @throws IllegalArgumentException when the target names another digest than the manifest's
    * @throws DigestMismatchException when the registry answers another digest
    * @throws RegistryException (another subtype) when the registry refuses or cannot be reached
    */
@@ -791,7 +794,7 @@ public final class RegistryClient implements AutoCloseable {
         new BlobUploads.Target(
             target.registry(), target.repository(), List.of(Scope.pullPush(target.repository()))),
         manifest,
-        target.reference());
+        target.tag().orElseGet(target::reference)); // by tag when there is one, like push
   }
 
   /**

@@ -751,6 +751,31 @@ class RegistryClientPushTest {
   }
 
   @Test
+  void pushManifestToATagAndDigestPutsByTagLikePush() {
+    Image img = layout("v1");
+    client.push(ImageSource.ociLayout(img.dir()), ref("app:v1"));
+    Manifest m = Manifest.parse(img.manifest().bytes(), null);
+    fake.recorded.clear();
+
+    Descriptor d = client.pushManifest(m, ref("app:v2@" + m.digest()));
+
+    assertThat(d.digest()).isEqualTo(m.digest());
+    assertThat(fake.requests("PUT", "/manifests/"))
+        .singleElement()
+        .satisfies(r -> assertThat(r.getUrl().encodedPath()).endsWith("/v2/app/manifests/v2"));
+    assertThat(fake.manifests.get("app@v2").bytes()).isEqualTo(img.manifest().bytes());
+
+    // a digest-only target is still stored by digest, and a wrong digest is refused unsent
+    client.pushManifest(m, ref("app@" + m.digest()));
+    assertThat(fake.requests("PUT", "/manifests/").get(1).getUrl().encodedPath())
+        .endsWith("/manifests/" + m.digest());
+    Digest other = Digest.sha256("other".getBytes(StandardCharsets.UTF_8));
+    assertThatThrownBy(() -> client.pushManifest(m, ref("app:v3@" + other)))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThat(fake.manifests).doesNotContainKey("app@v3");
+  }
+
+  @Test
   void tagStoresTheSameBytesUnderANewTag() {
     Image img = layout("v1");
     client.push(ImageSource.ociLayout(img.dir()), ref("app:v1"));
