@@ -45,7 +45,9 @@ final class BlobUploads {
   /** The largest chunk held in memory; a registry asking for more gets one monolithic PUT. */
   static final long MAX_CHUNK = 256L * 1024 * 1024;
 
+  /** 416 answers, and answers that acknowledge no new byte, tolerated per chunk. */
   private static final int MAX_RANGE_RECOVERIES = 3;
+
   private static final RequestBody EMPTY = RequestBody.create(new byte[0], (MediaType) null);
 
   private final RegistryTransport transport;
@@ -107,8 +109,33 @@ final class BlobUploads {
     final AtomicInteger manifests = new AtomicInteger();
   }
 
-  /** An open upload session. */
-  record Session(HttpUrl location, long minChunk) {}
+  /**
+   * An open upload session. Its location is the latest the registry gave (a {@code PATCH} or status
+   * answer may move it), so a cancel reaches the session as the registry knows it now.
+   */
+  static final class Session {
+    private final long minChunk;
+    private volatile HttpUrl location;
+
+    Session(HttpUrl location, long minChunk) {
+      this.location = location;
+      this.minChunk = minChunk;
+    }
+
+    /** The latest location of the session. */
+    HttpUrl location() {
+      return location;
+    }
+
+    /** The smallest chunk the registry accepts, 0 when it did not say. */
+    long minChunk() {
+      return minChunk;
+    }
+
+    void moveTo(HttpUrl next) {
+      location = next;
+    }
+  }
 
   /** The session must start over (a body that cannot be repeated was asked for again, ...). */
   static final class RestartSession extends RuntimeException {
@@ -269,7 +296,10 @@ final class BlobUploads {
   }
 
   static boolean isTransient(RuntimeException e, RetrySettings retry) {
-    if (e instanceof RestartSession || e instanceof SourceReadException) {
+    if (e instanceof SourceReadException s) {
+      return !s.permanent;
+    }
+    if (e instanceof RestartSession) {
       return true;
     }
     if (e instanceof DigestMismatchException
@@ -338,7 +368,7 @@ final class BlobUploads {
         response -> {
           if (response.code() == 201) {
             Digest header = digestHeader(response, ctx, op);
-            if (header != null && !header.equals(digest)) {
+            if (contradicts(header, digest)) {
               throw new DigestMismatchException(
                   op + ": the registry mounted " + header + " (Docker-Content-Digest)",
                   digest,
@@ -390,14 +420,15 @@ final class BlobUploads {
     return resolved;
   }
 
-  /** Best-effort {@code DELETE} of an abandoned session. */
+  /** Best-effort {@code DELETE} of an abandoned session, at its latest location. */
   void cancel(Target t, Session session) {
-    String op = "DELETE blob upload " + Redaction.url(session.location());
+    HttpUrl location = session.location();
+    String op = "DELETE blob upload " + Redaction.url(location);
     try {
       execute(
           t,
           op,
-          () -> new Request.Builder().url(session.location()).delete(),
+          () -> new Request.Builder().url(location).delete(),
           RetryExecutor.Mode.NOT_AFTER_SEND,
           response -> null);
     } catch (RuntimeException e) {
@@ -445,13 +476,32 @@ final class BlobUploads {
     }
   }
 
-  /** A source stream failed while being read outside a request body. */
+  /**
+   * A source stream failed: its cause is the origin's typed failure. A stream that broke may work
+   * when opened again (transient); one that ended before the blob's size is short (permanent).
+   */
   static final class SourceReadException extends RuntimeException {
     private static final long serialVersionUID = 1L;
+    final boolean permanent;
 
-    SourceReadException(RuntimeException cause) {
+    SourceReadException(RuntimeException cause, boolean permanent) {
       super(cause.getMessage(), cause);
+      this.permanent = permanent;
     }
+  }
+
+  /** A blob's source stream ended before the blob's size: the source holds less than it says. */
+  private static java.io.EOFException ended(Descriptor blob, long read) {
+    return new java.io.EOFException(
+        "blob "
+            + blob.digest()
+            + " ended after "
+            + read
+            + " of its "
+            + blob.size()
+            + " bytes ("
+            + (blob.size() - read)
+            + " bytes short); the source does not hold what its manifest says");
   }
 
   private DigestMismatchException sourceMismatch(
@@ -481,16 +531,30 @@ final class BlobUploads {
       PushProgress progress,
       Stats stats) {
     AtomicReference<IOException> readFailure = new AtomicReference<>();
+    java.util.concurrent.atomic.AtomicBoolean ended =
+        new java.util.concurrent.atomic.AtomicBoolean();
     InputStream watched =
         new java.io.FilterInputStream(in) {
+          private long count;
+
           @Override
           public int read(byte[] b, int off, int len) throws IOException {
+            int n;
             try {
-              return super.read(b, off, len);
+              n = super.read(b, off, len);
             } catch (IOException e) {
               readFailure.compareAndSet(null, e); // the source failed, not the registry
               throw e;
             }
+            if (n < 0 && count < blob.size()) {
+              IOException e = ended(blob, count); // a short source, not the registry's fault
+              if (readFailure.compareAndSet(null, e)) {
+                ended.set(true);
+              }
+              throw e;
+            }
+            count += Math.max(0, n);
+            return n;
           }
         };
     HashingInputStream hashing =
@@ -534,7 +598,7 @@ final class BlobUploads {
         throw mismatch.get();
       }
       if (readFailure.get() != null) {
-        throw new SourceReadException(origin.readFailure(blob, readFailure.get()));
+        throw new SourceReadException(origin.readFailure(blob, readFailure.get()), ended.get());
       }
       throw e;
     }
@@ -556,13 +620,15 @@ final class BlobUploads {
     long size = blob.size();
     while (offset < size) {
       int len = (int) Math.min(buf.length, size - offset);
-      readFully(hashing, buf, len, blob, origin);
+      readFully(hashing, buf, len, offset, blob, origin);
       int from = 0;
       int recoveries = 0;
+      int stalls = 0;
       while (from < len) {
         long start = offset + from;
         Patch p = patch(t, location, blob, buf, from, len - from, start, stats);
         location = p.location();
+        session.moveTo(location);
         long acknowledged = p.nextOffset();
         if (p.rangeInvalid()) {
           if (++recoveries > MAX_RANGE_RECOVERIES) {
@@ -577,7 +643,20 @@ final class BlobUploads {
           }
           Status s = status(t, location, blob, start);
           location = s.location();
+          session.moveTo(location);
           acknowledged = s.nextOffset();
+        } else if (acknowledged <= start && ++stalls > MAX_RANGE_RECOVERIES) {
+          // accepted, yet the session does not grow: sending the same bytes again would not end
+          throw new RestartSession(
+              "PATCH blob "
+                  + blob.digest()
+                  + " to "
+                  + t.where()
+                  + ": the registry accepted "
+                  + (MAX_RANGE_RECOVERIES + 1)
+                  + " PATCHes from byte "
+                  + start
+                  + " but its Range never went past it");
         }
         if (acknowledged < offset || acknowledged > offset + len) {
           throw new RestartSession(
@@ -607,20 +686,21 @@ final class BlobUploads {
     close(t, "PUT blob " + blob.digest() + " to " + t.where(), url, blob, () -> EMPTY);
   }
 
+  /** Reads the chunk of {@code len} bytes that starts at the blob's offset {@code at}. */
   private static void readFully(
-      InputStream in, byte[] buf, int len, Descriptor blob, Origin origin) {
+      InputStream in, byte[] buf, int len, long at, Descriptor blob, Origin origin) {
     int off = 0;
     try {
       while (off < len) {
         int n = in.read(buf, off, len - off);
         if (n < 0) {
-          throw new java.io.EOFException(
-              "blob " + blob.digest() + " ended early: " + off + " bytes short of the chunk");
+          // permanent: the source holds less than its manifest says, reading again won't help
+          throw new SourceReadException(origin.readFailure(blob, ended(blob, at + off)), true);
         }
         off += n;
       }
     } catch (IOException e) {
-      throw new SourceReadException(origin.readFailure(blob, e));
+      throw new SourceReadException(origin.readFailure(blob, e), false);
     }
   }
 
@@ -743,7 +823,7 @@ final class BlobUploads {
             throw transport.failure(ctx, op, response, t.scopes());
           }
           Digest header = digestHeader(response, ctx, op);
-          if (header != null && !header.equals(blob.digest())) {
+          if (contradicts(header, blob.digest())) {
             throw new DigestMismatchException(
                 op + ": the registry stored " + header + " (Docker-Content-Digest)",
                 blob.digest(),
@@ -843,6 +923,20 @@ final class BlobUploads {
         Failures.errors(ctx, body),
         ctx.registry(),
         ctx.repository());
+  }
+
+  /**
+   * Whether a blob's {@code Docker-Content-Digest} answer says the registry holds something else.
+   * Only a digest of the blob's own algorithm can say so: distribution names every blob by its
+   * canonical sha256, also one uploaded or mounted as sha512, and that is no mismatch.
+   *
+   * @param header the header's digest, or null when there was none
+   * @param expected the blob's digest
+   */
+  static boolean contradicts(Digest header, Digest expected) {
+    return header != null
+        && header.algorithm().equals(expected.algorithm())
+        && !header.equals(expected);
   }
 
   static Digest digestHeader(Response response, Failures.Context ctx, String op) {

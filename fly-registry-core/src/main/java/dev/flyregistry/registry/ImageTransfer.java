@@ -23,6 +23,8 @@ import okhttp3.Request;
  */
 final class ImageTransfer {
   private static final int MAX_DEPTH = 8;
+  private static final String OCI_NONDISTRIBUTABLE_LAYER =
+      "application/vnd.oci.image.layer.nondistributable.v1.tar";
 
   private final RegistryClient client;
   private final RegistryTransport transport;
@@ -207,7 +209,7 @@ final class ImageTransfer {
       blobs.putIfAbsent(im.config().digest(), im.config());
       for (Descriptor l : im.layers()) {
         if (isForeign(l)) {
-          continue; // foreign layers are fetched from their URLs, never pushed
+          continue; // foreign and non-distributable layers are fetched from their URLs, not pushed
         }
         blobs.putIfAbsent(l.digest(), l);
       }
@@ -227,8 +229,19 @@ final class ImageTransfer {
     }
   }
 
+  /**
+   * Whether a layer is not to be pushed: Docker's foreign layers and OCI's non-distributable ones
+   * ({@code application/vnd.oci.image.layer.nondistributable.v1.tar}, {@code +gzip}, {@code
+   * +zstd}), when they say where to fetch them from.
+   */
   private static boolean isForeign(Descriptor d) {
-    return !d.urls().isEmpty() && d.mediaType().contains("foreign");
+    if (d.urls().isEmpty()) {
+      return false;
+    }
+    String type = d.mediaType();
+    return type.contains("foreign")
+        || type.equals(OCI_NONDISTRIBUTABLE_LAYER)
+        || type.startsWith(OCI_NONDISTRIBUTABLE_LAYER + "+");
   }
 
   /** Streams blobs from a repository of a registry: {@code GET /v2/<name>/blobs/<digest>}. */

@@ -703,9 +703,10 @@ public final class RegistryClient implements AutoCloseable {
    * has it; the others are uploaded, several at once ({@link Builder#uploadConcurrency(int)}), in
    * one {@code PUT} or in chunks ({@link Builder#uploadChunkSize(long)}), streamed from the source
    * with their digest computed on the way and checked before each upload is closed. A failed upload
-   * is retried as a new session. For an index, every child manifest is pushed (by digest) before
-   * the index; the root manifest is stored under the target's tag (or digest) with its exact bytes,
-   * and the digest the registry answers must match.
+   * is retried as a new session. Foreign (Docker) and non-distributable (OCI) layers that list
+   * {@code urls} are not pushed: clients fetch them from there. For an index, every child manifest
+   * is pushed (by digest) before the index; the root manifest is stored under the target's tag (or
+   * digest) with its exact bytes, and the digest the registry answers must match.
    *
    * @param source the image
    * @param target where to push it; a digest in it must be the image's
@@ -713,7 +714,8 @@ public final class RegistryClient implements AutoCloseable {
    * @return the pushed digest, media type and size, and what was sent or skipped
    * @throws DigestMismatchException when a blob of the source does not hash to its digest, or the
    *     registry reports another digest for what was stored
-   * @throws ImageSourceException when the source cannot be read
+   * @throws ImageSourceException when the source cannot be read, or a blob of it ends before the
+   *     size its descriptor gives (not retried)
    * @throws RegistryException (another subtype) when the registry refuses or cannot be reached
    */
   public PushResult push(ImageSource source, ImageReference target, PushProgress progress) {
@@ -769,12 +771,15 @@ public final class RegistryClient implements AutoCloseable {
 
   /**
    * Stores a manifest as it is (its exact bytes, {@code Content-Type} its media type) under the
-   * reference's tag or digest. The blobs and child manifests it names must already be in the
-   * repository.
+   * reference's tag, or under its digest when it has no tag. As with {@link #push(ImageSource,
+   * ImageReference, PushProgress)}, a target with both ({@code registry/app:v1@sha256:...}) is
+   * stored under the tag, and its digest must be the manifest's. The blobs and child manifests it
+   * names must already be in the repository.
    *
    * @param manifest the manifest
-   * @param target where to store it
+   * @param target where to store it; a digest in it must be the manifest's
    * @return the stored manifest's descriptor
+   * @throws IllegalArgumentException when the target names another digest than the manifest's
    * @throws DigestMismatchException when the registry answers another digest
    * @throws RegistryException (another subtype) when the registry refuses or cannot be reached
    */
@@ -789,7 +794,7 @@ public final class RegistryClient implements AutoCloseable {
         new BlobUploads.Target(
             target.registry(), target.repository(), List.of(Scope.pullPush(target.repository()))),
         manifest,
-        target.reference());
+        target.tag().orElseGet(target::reference)); // by tag when there is one, like push
   }
 
   /**

@@ -9,7 +9,9 @@ import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import mockwebserver3.MockResponse;
@@ -92,6 +94,288 @@ class RegistryClientPushTest {
     byte[] layer2 = TestLayouts.random(5000, 12);
     TestLayouts.Blob m = l.image("linux", "amd64", layer1, layer2);
     return new Image(l.tag(m, refName).writeTo(tmp.resolve("layout")), m, layer1, layer2);
+  }
+
+  private static final byte[] CONFIG =
+      "{\"architecture\":\"amd64\",\"os\":\"linux\",\"rootfs\":{\"type\":\"layers\"}}"
+          .getBytes(StandardCharsets.UTF_8);
+
+  /** A layer descriptor's JSON. */
+  private static String layerJson(String mediaType, Digest digest, long size, String... urls) {
+    StringBuilder u = new StringBuilder();
+    for (String url : urls) {
+      u.append(u.length() == 0 ? ",\"urls\":[" : ",").append('"').append(url).append('"');
+    }
+    if (urls.length > 0) {
+      u.append(']');
+    }
+    return "{\"mediaType\":\""
+        + mediaType
+        + "\",\"digest\":\""
+        + digest
+        + "\",\"size\":"
+        + size
+        + u
+        + "}";
+  }
+
+  /**
+   * An in-memory image of {@link #CONFIG} and the given layers; {@code served} holds what each
+   * layer's stream returns (a blob missing there cannot be opened).
+   */
+  private static ImageSource memoryImage(Map<Digest, byte[]> served, String... layers) {
+    Digest cd = Digest.sha256(CONFIG);
+    String json =
+        "{\"schemaVersion\":2,\"mediaType\":\""
+            + MediaTypes.OCI_MANIFEST
+            + "\",\"config\":{\"mediaType\":\""
+            + MediaTypes.OCI_CONFIG
+            + "\",\"digest\":\""
+            + cd
+            + "\",\"size\":"
+            + CONFIG.length
+            + "},\"layers\":["
+            + String.join(",", layers)
+            + "]}";
+    Manifest m = Manifest.parse(json.getBytes(StandardCharsets.UTF_8), null);
+    Map<Digest, byte[]> blobs = new HashMap<>(served);
+    blobs.put(cd, CONFIG);
+    return new ImageSource() {
+      @Override
+      public Manifest manifest() {
+        return m;
+      }
+
+      @Override
+      public Manifest manifest(Descriptor d) {
+        throw new IllegalStateException("no child manifests");
+      }
+
+      @Override
+      public java.io.InputStream openBlob(Descriptor d) {
+        byte[] data = blobs.get(d.digest());
+        if (data == null) {
+          throw new IllegalStateException("blob " + d.digest() + " must not be read");
+        }
+        return new java.io.ByteArrayInputStream(data);
+      }
+
+      @Override
+      public String description() {
+        return "memory image";
+      }
+    };
+  }
+
+  @Test
+  void aSha512BlobAnsweredWithTheRegistrysCanonicalSha256IsUploaded() {
+    fake.canonicalDigests = true; // as distribution: Docker-Content-Digest is always sha256
+    byte[] layer = TestLayouts.random(4000, 7);
+    Digest d512 = Digest.of(Digest.SHA512, layer);
+    for (long chunk : new long[] {0, 1000}) {
+      String repo = "app" + chunk;
+      ImageSource image =
+          memoryImage(Map.of(d512, layer), layerJson(MediaTypes.OCI_LAYER_GZIP, d512, 4000));
+      try (RegistryClient c =
+          RegistryClient.builder().http(http).uploadChunkSize(chunk).uploadConcurrency(1).build()) {
+        PushResult r = c.push(image, ref(repo + ":v1"));
+        assertThat(r.blobsUploaded()).as("chunk size " + chunk).isEqualTo(2);
+      }
+      assertThat(fake.blobs.get(repo + "@" + d512)).isEqualTo(layer);
+      assertThat(fake.manifests).containsKey(repo + "@v1");
+    }
+  }
+
+  @Test
+  void aSha512BlobMountedWithTheRegistrysCanonicalSha256IsMounted() {
+    byte[] layer = TestLayouts.random(4000, 8);
+    Digest d512 = Digest.of(Digest.SHA512, layer);
+    client.push(
+        memoryImage(Map.of(d512, layer), layerJson(MediaTypes.OCI_LAYER_GZIP, d512, 4000)),
+        ref("app-1:v1"));
+    fake.recorded.clear();
+    fake.canonicalDigests = true; // the mount's 201 names the layer by its sha256
+
+    CopyResult r = client.copy(ref("app-1:v1"), ref("app-2:v1"));
+
+    assertThat(r.blobsMounted()).isEqualTo(2);
+    assertThat(r.blobsCopied()).isZero();
+    assertThat(fake.requests("PUT", "/upload/")).isEmpty();
+    assertThat(fake.blobs.get("app-2@" + d512)).isEqualTo(layer);
+  }
+
+  @Test
+  void aBlobPutAnsweredWithAnotherDigestOfItsAlgorithmIsAMismatch() {
+    byte[] layer = TestLayouts.random(4000, 9);
+    Digest ld = Digest.sha256(layer);
+    Digest other = Digest.sha256("other".getBytes(StandardCharsets.UTF_8));
+    fake.fault =
+        r ->
+            r.getMethod().equals("PUT") && ld.toString().equals(r.getUrl().queryParameter("digest"))
+                ? new MockResponse.Builder()
+                    .code(201)
+                    .addHeader("Docker-Content-Digest", other.toString())
+                    .build()
+                : null;
+    assertThatThrownBy(
+            () ->
+                client.push(
+                    memoryImage(Map.of(ld, layer), layerJson(MediaTypes.OCI_LAYER_GZIP, ld, 4000)),
+                    ref("app:v1")))
+        .isInstanceOfSatisfying(
+            DigestMismatchException.class,
+            e -> {
+              assertThat(e.expected()).isEqualTo(ld);
+              assertThat(e.actual()).isEqualTo(other);
+            })
+        .hasMessageContaining("the registry stored " + other);
+    assertThat(fake.manifests).isEmpty();
+  }
+
+  @Test
+  void aSourceBlobShorterThanItsDescriptorIsTheSourcesErrorInBothUploadModes() {
+    byte[] layer = TestLayouts.random(5000, 10);
+    Digest ld = Digest.sha256(layer);
+    byte[] truncated = java.util.Arrays.copyOf(layer, 3000);
+    for (long chunk : new long[] {0, 1000}) {
+      String repo = "app" + chunk;
+      int postsBefore = fake.requests("POST", "/v2/" + repo + "/blobs/uploads/").size();
+      ImageSource image =
+          memoryImage(Map.of(ld, truncated), layerJson(MediaTypes.OCI_LAYER_GZIP, ld, 5000));
+      try (RegistryClient c =
+          RegistryClient.builder().http(http).uploadChunkSize(chunk).uploadConcurrency(1).build()) {
+        assertThatThrownBy(() -> c.push(image, ref(repo + ":v1")))
+            .as("chunk size " + chunk)
+            .isInstanceOf(ImageSourceException.class)
+            .hasMessageContaining("memory image")
+            .hasMessageContaining("ended after 3000 of its 5000 bytes (2000 bytes short)");
+      }
+      // one session for the config, one for the layer: the short source was not retried
+      assertThat(fake.requests("POST", "/v2/" + repo + "/blobs/uploads/").size() - postsBefore)
+          .as("chunk size " + chunk)
+          .isEqualTo(2);
+      assertThat(fake.hasBlob(repo, ld)).isFalse();
+      assertThat(fake.manifests).doesNotContainKey(repo + "@v1");
+    }
+  }
+
+  @Test
+  void patchesThatTheRegistryAcceptsWithoutProgressAreNotResentForever() {
+    byte[] layer = TestLayouts.random(3000, 11);
+    Digest ld = Digest.sha256(layer);
+    AtomicInteger patches = new AtomicInteger();
+    fake.fault =
+        r -> {
+          if (!r.getMethod().equals("PATCH") || r.getBodySize() == 0) {
+            return null;
+          }
+          if (patches.incrementAndGet() >= 500) {
+            return UploadRegistry.error(500, "UNKNOWN"); // ends the test if the client loops
+          }
+          String id = r.getUrl().encodedPath().substring("/upload/".length());
+          return new MockResponse.Builder()
+              .code(202)
+              .addHeader("Location", "/upload/" + id + "?_state=st-" + id)
+              .addHeader("Range", "0-0") // accepted, but the session stays empty
+              .build();
+        };
+    try (RegistryClient c =
+        RegistryClient.builder().http(http).uploadChunkSize(1000).uploadConcurrency(1).build()) {
+      assertThatThrownBy(
+              () ->
+                  c.push(
+                      memoryImage(
+                          Map.of(ld, layer), layerJson(MediaTypes.OCI_LAYER_GZIP, ld, 3000)),
+                      ref("app:v1")))
+          .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.status()).isZero())
+          .hasMessageContaining("failed after " + http.retry().maxAttempts() + " session(s)")
+          .hasMessageContaining("Range never went past");
+    }
+    // a few PATCHes per session (the config's upload fails first), then a typed error
+    assertThat(patches.get()).isEqualTo(4 * http.retry().maxAttempts());
+    assertThat(fake.manifests).isEmpty();
+  }
+
+  @Test
+  void anAbandonedSessionIsCancelledAtTheLocationOfTheLastPatch() {
+    byte[] layer = TestLayouts.random(3000, 12);
+    Digest ld = Digest.sha256(layer);
+    AtomicInteger patches = new AtomicInteger();
+    fake.fault =
+        r -> {
+          if (!r.getMethod().equals("PATCH") || r.getBodySize() != 1000) {
+            return null;
+          }
+          String id = r.getUrl().encodedPath().substring("/upload/".length());
+          switch (patches.incrementAndGet()) {
+            case 1: // stored, and the session moves
+              fake.uploads.get(id).data.write(r.getBody());
+              return new MockResponse.Builder()
+                  .code(202)
+                  .addHeader("Location", "/upload/" + id + "?_state=st-" + id + "&moved=1")
+                  .addHeader("Range", "0-999")
+                  .build();
+            case 2:
+              assertThat(r.getUrl().queryParameter("moved")).isEqualTo("1");
+              return UploadRegistry.error(500, "UNKNOWN");
+            default:
+              return null;
+          }
+        };
+    try (RegistryClient c =
+        RegistryClient.builder().http(http).uploadChunkSize(1000).uploadConcurrency(1).build()) {
+      c.push(
+          memoryImage(Map.of(ld, layer), layerJson(MediaTypes.OCI_LAYER_GZIP, ld, 3000)),
+          ref("app:v1"));
+    }
+    assertThat(fake.blobs.get("app@" + ld)).isEqualTo(layer);
+    List<RecordedRequest> deletes = fake.requests("DELETE", "/upload/");
+    assertThat(deletes).hasSize(1);
+    assertThat(deletes.get(0).getUrl().queryParameter("moved")).isEqualTo("1");
+  }
+
+  @Test
+  void foreignAndNonDistributableLayersWithUrlsAreNotPushed() {
+    byte[] layer = TestLayouts.random(2000, 13);
+    Digest ld = Digest.sha256(layer);
+    String oci = "application/vnd.oci.image.layer.nondistributable.v1.tar";
+    List<String> skipped =
+        List.of(
+            oci,
+            oci + "+gzip",
+            oci + "+zstd",
+            "application/vnd.docker.image.rootfs.foreign.diff.tar.gzip");
+    List<String> layers = new java.util.ArrayList<>();
+    layers.add(layerJson(MediaTypes.OCI_LAYER_GZIP, ld, 2000));
+    List<Digest> absent = new java.util.ArrayList<>();
+    for (int i = 0; i < skipped.size(); i++) {
+      Digest d = Digest.sha256(("not distributable " + i).getBytes(StandardCharsets.UTF_8));
+      absent.add(d);
+      layers.add(layerJson(skipped.get(i), d, 100, "https://example.com/layer" + i));
+    }
+    // the skipped layers are not in the source: opening one would fail the push
+    ImageSource image = memoryImage(Map.of(ld, layer), layers.toArray(String[]::new));
+
+    PushResult r = client.push(image, ref("app:v1"));
+
+    assertThat(r.blobsUploaded()).isEqualTo(2); // config + the distributable layer
+    assertThat(fake.manifests).containsKey("app@v1");
+    assertThat(fake.recorded)
+        .noneMatch(q -> absent.stream().anyMatch(d -> q.getUrl().toString().contains(d.hex())));
+  }
+
+  @Test
+  void aNonDistributableLayerWithoutUrlsIsPushed() {
+    byte[] layer = TestLayouts.random(2000, 14);
+    Digest ld = Digest.sha256(layer);
+    ImageSource image =
+        memoryImage(
+            Map.of(ld, layer),
+            layerJson("application/vnd.oci.image.layer.nondistributable.v1.tar+gzip", ld, 2000));
+
+    client.push(image, ref("app:v1"));
+
+    assertThat(fake.blobs.get("app@" + ld)).isEqualTo(layer);
   }
 
   @Test
@@ -464,6 +748,31 @@ class RegistryClientPushTest {
       assertThat(other.requests("POST", "/blobs/uploads/"))
           .allSatisfy(p -> assertThat(p.getUrl().queryParameter("mount")).isNull());
     }
+  }
+
+  @Test
+  void pushManifestToATagAndDigestPutsByTagLikePush() {
+    Image img = layout("v1");
+    client.push(ImageSource.ociLayout(img.dir()), ref("app:v1"));
+    Manifest m = Manifest.parse(img.manifest().bytes(), null);
+    fake.recorded.clear();
+
+    Descriptor d = client.pushManifest(m, ref("app:v2@" + m.digest()));
+
+    assertThat(d.digest()).isEqualTo(m.digest());
+    assertThat(fake.requests("PUT", "/manifests/"))
+        .singleElement()
+        .satisfies(r -> assertThat(r.getUrl().encodedPath()).endsWith("/v2/app/manifests/v2"));
+    assertThat(fake.manifests.get("app@v2").bytes()).isEqualTo(img.manifest().bytes());
+
+    // a digest-only target is still stored by digest, and a wrong digest is refused unsent
+    client.pushManifest(m, ref("app@" + m.digest()));
+    assertThat(fake.requests("PUT", "/manifests/").get(1).getUrl().encodedPath())
+        .endsWith("/manifests/" + m.digest());
+    Digest other = Digest.sha256("other".getBytes(StandardCharsets.UTF_8));
+    assertThatThrownBy(() -> client.pushManifest(m, ref("app:v3@" + other)))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThat(fake.manifests).doesNotContainKey("app@v3");
   }
 
   @Test

@@ -42,6 +42,13 @@ final class UploadRegistry extends Dispatcher {
   volatile Long chunkMinLength;
   volatile boolean deleteAllowed = true;
   volatile String wrongManifestDigest;
+
+  /**
+   * Answer blob PUTs and mounts with the blob's sha256 as {@code Docker-Content-Digest} whatever
+   * digest they named, and link an uploaded blob under both, as distribution does.
+   */
+  volatile boolean canonicalDigests;
+
   volatile Function<RecordedRequest, MockResponse> fault = r -> null;
   volatile String origin; // "http://127.0.0.1:port", for absolute locations
   volatile TokenServer tokens; // Bearer auth when set
@@ -151,7 +158,7 @@ final class UploadRegistry extends Dispatcher {
           return new MockResponse.Builder()
               .code(201)
               .addHeader("Location", "/v2/" + repo + "/blobs/" + mount)
-              .addHeader("Docker-Content-Digest", mount)
+              .addHeader("Docker-Content-Digest", answered(mount, data))
               .build();
         }
       }
@@ -233,6 +240,11 @@ final class UploadRegistry extends Dispatcher {
     return error(404, "UNSUPPORTED");
   }
 
+  /** The Docker-Content-Digest of a stored blob. */
+  private String answered(String digest, byte[] data) {
+    return canonicalDigests ? Digest.sha256(data).toString() : digest;
+  }
+
   private String location(String id) {
     String rel = "/upload/" + id + "?_state=st-" + id;
     return relativeLocations ? rel : origin + rel;
@@ -291,10 +303,13 @@ final class UploadRegistry extends Dispatcher {
           }
           uploads.remove(id);
           blobs.put(u.repo + "@" + digest, data);
+          if (canonicalDigests) {
+            blobs.put(u.repo + "@" + Digest.sha256(data), data);
+          }
           return new MockResponse.Builder()
               .code(201)
-              .addHeader("Location", "/v2/" + u.repo + "/blobs/" + digest)
-              .addHeader("Docker-Content-Digest", digest)
+              .addHeader("Location", "/v2/" + u.repo + "/blobs/" + answered(digest, data))
+              .addHeader("Docker-Content-Digest", answered(digest, data))
               .build();
         }
       default:
