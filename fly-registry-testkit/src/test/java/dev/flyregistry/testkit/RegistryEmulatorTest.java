@@ -436,12 +436,40 @@ class RegistryEmulatorTest {
     String location = post.header("Location").orElseThrow();
     String uuid = post.header("Docker-Upload-UUID").orElseThrow();
     RawHttp.Response withoutState = call("GET", base + "/v2/app-1/blobs/uploads/" + uuid, null);
-    assertThat(withoutState.status()).isEqualTo(400);
+    assertThat(withoutState.status()).isEqualTo(404);
     assertThat(errorCode(withoutState)).isEqualTo("BLOB_UPLOAD_INVALID");
     assertThat(call("DELETE", location, null).status()).isEqualTo(204);
     RawHttp.Response gone = call("PATCH", location, new byte[] {1, 2});
     assertThat(gone.status()).isEqualTo(404);
     assertThat(errorCode(gone)).isEqualTo("BLOB_UPLOAD_UNKNOWN");
+  }
+
+  @Test
+  void aLocationFromBeforeAPatchIsStaleLikeDistribution() throws IOException {
+    RawHttp.Response post = call("POST", "/v2/app-1/blobs/uploads/", null);
+    String first = post.header("Location").orElseThrow();
+    RawHttp.Response patch = call("PATCH", first, "abc".getBytes(StandardCharsets.UTF_8));
+    assertThat(patch.status()).isEqualTo(202);
+    String second = patch.header("Location").orElseThrow();
+    assertThat(second).isNotEqualTo(first);
+
+    RawHttp.Response stalePatch = call("PATCH", first, "def".getBytes(StandardCharsets.UTF_8));
+    assertThat(stalePatch.status()).isEqualTo(404);
+    assertThat(errorCode(stalePatch)).isEqualTo("BLOB_UPLOAD_INVALID");
+    byte[] all = "abc".getBytes(StandardCharsets.UTF_8);
+    RawHttp.Response stalePut = call("PUT", first + "&digest=" + Digest.sha256(all), null);
+    assertThat(stalePut.status()).isEqualTo(404);
+    assertThat(errorCode(stalePut)).isEqualTo("BLOB_UPLOAD_INVALID");
+    String tampered = second.substring(0, second.length() - 2) + "xx";
+    assertThat(errorCode(call("GET", tampered, null))).isEqualTo("BLOB_UPLOAD_INVALID");
+
+    // the refused requests leave the session as it was: the latest Location still works
+    RawHttp.Response status = call("GET", second, null);
+    assertThat(status.status()).isEqualTo(204);
+    assertThat(status.header("Range")).contains("0-2");
+    RawHttp.Response put = call("PUT", second + "&digest=" + Digest.sha256(all), null);
+    assertThat(put.status()).isEqualTo(201);
+    assertThat(call("GET", "/v2/app-1/blobs/" + Digest.sha256(all), null).body()).isEqualTo(all);
   }
 
   @Test

@@ -499,7 +499,13 @@ public final class RegistryApi implements Api {
   private void sessionHeaders(Call call, State.Upload u, long size) {
     call.setHeader(
         "Location",
-        base(call) + "/v2/" + u.repo + "/blobs/uploads/" + u.uuid + "?_state=" + u.stateToken);
+        base(call)
+            + "/v2/"
+            + u.repo
+            + "/blobs/uploads/"
+            + u.uuid
+            + "?_state="
+            + state.uploadStates.pack(u.repo, u.uuid, size));
     call.setHeader("Range", "0-" + Math.max(0, size - 1));
     call.setHeader("Docker-Upload-UUID", u.uuid);
   }
@@ -509,22 +515,34 @@ public final class RegistryApi implements Api {
     if (!call.method().equals("GET")) {
       metrics.uploadBytes(name, body.length);
     }
+    // the checks and their order of distribution 2.8.2's blob upload dispatcher
+    Optional<UploadStates.Decoded> st =
+        state.uploadStates.unpack(call.query("_state").orElse(null));
+    if (st.isEmpty()) {
+      error(
+          call,
+          404,
+          "BLOB_UPLOAD_INVALID",
+          "blob upload invalid",
+          Call.JSON.createObjectNode()); // distribution's detail: an empty object
+      return;
+    }
+    if (!st.get().repository().equals(name) || !st.get().uuid().equals(uuid)) {
+      error(call, 404, "BLOB_UPLOAD_INVALID", "blob upload invalid", null);
+      return;
+    }
     State.Upload u = state.uploads.get(uuid);
     if (u == null || !u.repo.equals(name)) {
       error(call, 404, "BLOB_UPLOAD_UNKNOWN", "blob upload unknown to registry", uuid);
       return;
     }
-    if (!u.stateToken.equals(call.query("_state").orElse(""))) {
-      error(
-          call,
-          400,
-          "BLOB_UPLOAD_INVALID",
-          "blob upload invalid",
-          "the _state query parameter of the upload Location is missing or stale");
-      return;
-    }
     synchronized (u) {
       long size = u.data.size();
+      if (st.get().offset() != size) {
+        // a Location from before a later PATCH: distribution refuses it, the session lives on
+        error(call, 404, "BLOB_UPLOAD_INVALID", "blob upload invalid", null);
+        return;
+      }
       switch (call.method()) {
         case "GET" -> {
           sessionHeaders(call, u, size);

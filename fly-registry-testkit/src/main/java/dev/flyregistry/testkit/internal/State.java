@@ -122,13 +122,11 @@ public final class State {
   public static final class Upload {
     final String uuid;
     final String repo;
-    final String stateToken;
     final ByteArrayOutputStream data = new ByteArrayOutputStream();
 
-    Upload(String uuid, String repo, String stateToken) {
+    Upload(String uuid, String repo) {
       this.uuid = uuid;
       this.repo = repo;
-      this.stateToken = stateToken;
     }
   }
 
@@ -191,6 +189,7 @@ public final class State {
   final Map<String, Repo> repos = new LinkedHashMap<>();
   final Map<Digest, byte[]> blobs = new ConcurrentHashMap<>();
   final Map<String, Upload> uploads = new ConcurrentHashMap<>();
+  final UploadStates uploadStates = new UploadStates();
   final Map<String, Map<String, Machine>> machines = new LinkedHashMap<>();
   final Map<String, List<Release>> releases = new LinkedHashMap<>();
   final Map<String, Release> releasesById = new LinkedHashMap<>();
@@ -627,7 +626,7 @@ public final class State {
   // ---------------------------------------------------------------- uploads
 
   Upload startUpload(String repository) {
-    Upload u = new Upload(UUIDs.next(), repository, randomToken());
+    Upload u = new Upload(UUIDs.next(), repository);
     uploads.put(u.uuid, u);
     return u;
   }
