@@ -292,6 +292,41 @@ class RegistryEmulatorTest {
   }
 
   @Test
+  void putManifestNeedsAManifestContentTypeLikeDistribution() throws IOException {
+    byte[] config = "{\"os\":\"linux\"}".getBytes(StandardCharsets.UTF_8);
+    byte[] layer = "ct-layer".getBytes(StandardCharsets.UTF_8);
+    Digest c = upload("app-2", config);
+    Digest l = upload("app-2", layer);
+    byte[] oci = ociManifest(c, config.length, l, layer.length).getBytes(StandardCharsets.UTF_8);
+
+    RawHttp.Response none = call("PUT", "/v2/app-2/manifests/ct-1", oci);
+    assertThat(none.status()).isEqualTo(400);
+    assertThat(errorCode(none)).isEqualTo("MANIFEST_INVALID");
+    assertThat(json(none).path("errors").path(0).path("detail").asText())
+        .contains("no Content-Type");
+    for (String generic : List.of("application/json", "application/json; charset=utf-8")) {
+      RawHttp.Response r = call("PUT", "/v2/app-2/manifests/ct-1", oci, "Content-Type", generic);
+      assertThat(r.status()).isEqualTo(400);
+      assertThat(errorCode(r)).isEqualTo("MANIFEST_INVALID");
+    }
+    assertThat(fly.hasManifest("app-2", "ct-1")).isFalse();
+
+    // without a mediaType in the body: the OCI parser takes it, the Docker one does not
+    byte[] untyped =
+        new String(oci, StandardCharsets.UTF_8)
+            .replace("\"mediaType\":\"" + MediaTypes.OCI_MANIFEST + "\",", "")
+            .getBytes(StandardCharsets.UTF_8);
+    RawHttp.Response docker =
+        call(
+            "PUT", "/v2/app-2/manifests/ct-1", untyped, "Content-Type", MediaTypes.DOCKER_MANIFEST);
+    assertThat(docker.status()).isEqualTo(400);
+    assertThat(errorCode(docker)).isEqualTo("MANIFEST_INVALID");
+    RawHttp.Response ociOk =
+        call("PUT", "/v2/app-2/manifests/ct-1", untyped, "Content-Type", MediaTypes.OCI_MANIFEST);
+    assertThat(ociOk.status()).isEqualTo(201);
+  }
+
+  @Test
   void putManifestByDigestVerifiesTheDigest() throws IOException {
     EmulatedImage image = fly.pushImage("app-2", null, MediaTypes.OCI_MANIFEST, new byte[] {1, 2});
     byte[] bytes = image.manifestJson().getBytes(StandardCharsets.UTF_8);

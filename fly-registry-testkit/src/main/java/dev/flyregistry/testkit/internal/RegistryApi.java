@@ -347,6 +347,11 @@ public final class RegistryApi implements Api {
       throws IOException {
     byte[] body = call.body();
     String contentType = call.header("Content-Type").orElse(null);
+    String typeProblem = contentTypeProblem(contentType, body);
+    if (typeProblem != null) {
+      error(call, 400, "MANIFEST_INVALID", "manifest invalid", typeProblem);
+      return;
+    }
     Manifest parsed;
     try {
       parsed = Manifest.parse(body, contentType);
@@ -381,6 +386,40 @@ public final class RegistryApi implements Api {
     call.setHeader("Location", base(call) + "/v2/" + name + "/manifests/" + parsed.digest());
     call.setHeader("Docker-Content-Digest", parsed.digest().toString());
     call.respond(201, null, null);
+  }
+
+  /**
+   * Distribution 2.8.2 picks the manifest parser by the request's {@code Content-Type} alone: the
+   * four schema 2 / OCI types have their own, anything else (no header, {@code application/json},
+   * ...) falls back to the schema 1 parser, which refuses every schema 2 or OCI body. The Docker
+   * parsers also want the body's {@code mediaType} to be their own.
+   *
+   * @return what is wrong, or null when the body can go to the parser of its type
+   */
+  private static String contentTypeProblem(String contentType, byte[] body) {
+    String type = MediaTypes.essence(contentType);
+    if (!MediaTypes.MANIFEST_TYPES.contains(type)) {
+      return (type.isEmpty() ? "no Content-Type" : "Content-Type \"" + type + "\"")
+          + " is not a schema 2 or OCI manifest type, so the manifest is read as a signed schema 1"
+          + " manifest, which it is not; send the manifest's own media type as Content-Type";
+    }
+    if (body.length > 0
+        && (type.equals(MediaTypes.DOCKER_MANIFEST)
+            || type.equals(MediaTypes.DOCKER_MANIFEST_LIST))) {
+      String declared;
+      try {
+        declared = Call.JSON.readTree(body).path("mediaType").asText("");
+      } catch (IOException | RuntimeException e) {
+        return null; // not JSON: the parser says so
+      }
+      if (!declared.equals(type)) {
+        return "Content-Type is \""
+            + type
+            + "\" but the manifest's mediaType is "
+            + (declared.isEmpty() ? "missing" : "\"" + declared + "\"");
+      }
+    }
+    return null;
   }
 
   private void deleteManifest(Call call, String name, String reference, boolean byDigest)
