@@ -213,6 +213,31 @@ class RegistryEmulatorTest {
   }
 
   @Test
+  void dockerImagesByTagForAClientWithoutDockerAcceptAreManifestInvalidLikeDistribution()
+      throws IOException {
+    EmulatedImage list = fly.pushIndex("app-1", "docker-list-2", true);
+    EmulatedImage image =
+        fly.pushImage("app-1", "docker-v2", MediaTypes.DOCKER_MANIFEST, new byte[] {7});
+    String ociOnly = MediaTypes.OCI_MANIFEST + ", " + MediaTypes.OCI_INDEX;
+    for (String path : List.of("docker-list-2", "docker-v2")) {
+      RawHttp.Response r = call("GET", "/v2/app-1/manifests/" + path, null, "Accept", ociOnly);
+      assertThat(r.status()).as(path).isEqualTo(400);
+      assertThat(errorCode(r)).isEqualTo("MANIFEST_INVALID");
+      assertThat(json(r).path("errors").path(0).path("detail").asText()).contains("empty history");
+      RawHttp.Response noAccept = call("GET", "/v2/app-1/manifests/" + path, null);
+      assertThat(noAccept.status()).as(path).isEqualTo(400);
+      assertThat(errorCode(noAccept)).isEqualTo("MANIFEST_INVALID");
+    }
+    // by digest there is no rewrite: the stored manifest is served as it is
+    for (EmulatedImage i : List.of(list, image)) {
+      RawHttp.Response r =
+          call("GET", "/v2/app-1/manifests/" + i.digest(), null, "Accept", ociOnly);
+      assertThat(r.status()).isEqualTo(200);
+      assertThat(r.header("Docker-Content-Digest")).contains(i.digest().toString());
+    }
+  }
+
+  @Test
   void unknownManifestIsManifestUnknown() throws IOException {
     RawHttp.Response r = call("GET", "/v2/app-1/manifests/nope", null, "Accept", ACCEPT_ALL);
     assertThat(r.status()).isEqualTo(404);

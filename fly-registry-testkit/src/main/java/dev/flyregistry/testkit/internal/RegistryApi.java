@@ -1,9 +1,11 @@
 package dev.flyregistry.testkit.internal;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flyregistry.registry.Descriptor;
 import dev.flyregistry.registry.Digest;
+import dev.flyregistry.registry.ImageManifest;
 import dev.flyregistry.registry.Manifest;
 import dev.flyregistry.registry.ManifestFormatException;
 import dev.flyregistry.registry.ManifestIndex;
@@ -313,9 +315,54 @@ public final class RegistryApi implements Api {
       }
       m = amd64.get();
     }
+    if (m.mediaType().equals(MediaTypes.DOCKER_MANIFEST)
+        && !byDigest
+        && !accept.contains(MediaTypes.DOCKER_MANIFEST)) {
+      // distribution 2.8.2 rewrites a Docker v2 image fetched by tag for a client that does not
+      // accept Docker v2 as a signed schema 1 manifest; the emulator makes no schema 1 manifests
+      error(
+          call,
+          400,
+          "MANIFEST_INVALID",
+          "manifest invalid",
+          "the Accept header allows no Docker v2 manifest"
+              + (m == found.get() ? "" : " (nor the Docker manifest list)")
+              + ", so the registry would rewrite the linux/amd64 image "
+              + m.digest()
+              + " as a schema 1 manifest: "
+              + schema1Problem((ImageManifest) m.parsed()));
+      return;
+    }
     call.setHeader("Docker-Content-Digest", m.digest().toString());
     call.setHeader("Etag", "\"" + m.digest() + "\"");
     call.respond(200, m.mediaType(), m.bytes());
+  }
+
+  /** Why distribution's schema 1 rewrite of this image fails, or that the emulator has none. */
+  private String schema1Problem(ImageManifest image) {
+    byte[] config = state.blob(image.config().digest());
+    if (config == null) {
+      return "its config blob is unknown";
+    }
+    JsonNode root;
+    try {
+      root = Call.JSON.readTree(config);
+    } catch (IOException | RuntimeException e) {
+      return "its config is not JSON";
+    }
+    if (root == null || root.path("history").size() == 0) {
+      return "empty history when trying to create schema1 manifest";
+    }
+    int diffIds = root.path("rootfs").path("diff_ids").size();
+    if (diffIds != image.layers().size()) {
+      return "number of descriptors and number of layers in rootfs must match: "
+          + diffIds
+          + " != "
+          + image.layers().size();
+    }
+    return "the emulator does not make schema 1 manifests; accept "
+        + MediaTypes.DOCKER_MANIFEST
+        + " to get this image";
   }
 
   private Optional<State.StoredManifest> linuxAmd64(String name, ManifestIndex index) {
