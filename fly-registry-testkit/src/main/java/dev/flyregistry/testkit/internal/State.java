@@ -574,7 +574,9 @@ public final class State {
   /**
    * A resolved image.
    *
-   * @param reference the normalised reference (registry.fly.io host)
+   * @param reference the normalised reference (registry.fly.io host), pinned to the manifest's
+   *     digest; it has a tag only when the reference asked for one (or for neither tag nor digest:
+   *     {@code latest})
    * @param repository the repository in this emulator
    * @param manifest the manifest
    */
@@ -608,9 +610,13 @@ public final class State {
         .map(
             m ->
                 new ResolvedImage(
-                    ImageReference.parse(ImageReference.FLY_REGISTRY + "/" + r.repository())
-                        .withTag(r.tag().orElse(ImageReference.DEFAULT_TAG))
-                        .withDigest(m.digest()),
+                    ImageReference.parse(
+                        ImageReference.FLY_REGISTRY
+                            + "/"
+                            + r.repository()
+                            + r.tag().map(t -> ":" + t).orElse("")
+                            + "@"
+                            + m.digest()),
                     r.repository(),
                     m));
   }
