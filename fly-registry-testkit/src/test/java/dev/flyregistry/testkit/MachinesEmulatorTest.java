@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.Arrays;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -114,6 +115,20 @@ class MachinesEmulatorTest {
     RawHttp.Response gone = api("GET", "/apps/short-lived", null);
     assertThat(gone.status()).isEqualTo(404);
     assertThat(fly.appExists("short-lived")).isFalse();
+  }
+
+  @Test
+  void orgSlugPersonalMeansTheTokensOrganization() throws IOException {
+    RawHttp.Response list = api("GET", "/apps?org_slug=personal", null);
+    assertThat(list.status()).isEqualTo(200);
+    assertThat(json(list).path("apps").findValuesAsText("name")).contains("web");
+    assertThat(json(list).path("apps").findValuesAsText("name")).doesNotContain("rival-app");
+
+    RawHttp.Response created =
+        api("POST", "/apps", "{\"name\":\"personal-app\",\"org_slug\":\"personal\"}");
+    assertThat(created.status()).isEqualTo(201);
+    assertThat(json(created).path("organization").path("slug").asText()).isEqualTo("acme");
+    assertThat(fly.appExists("personal-app")).isTrue();
   }
 
   @Test
@@ -234,6 +249,17 @@ class MachinesEmulatorTest {
     assertThat(stop.status()).isEqualTo(200);
     RawHttp.Response stopped = api("GET", "/apps/web/machines/" + id + "/wait?state=stopped", null);
     assertThat(json(stopped).path("state").asText()).isEqualTo("stopped");
+  }
+
+  @Test
+  void waitForAStateOutsideTheEnumIs400AtOnce() throws IOException {
+    String id = createMachine(image.reference());
+    long start = System.nanoTime();
+    RawHttp.Response r =
+        api("GET", "/apps/web/machines/" + id + "/wait?state=stopped,bogus&timeout=5", null);
+    assertThat(r.status()).isEqualTo(400);
+    assertThat(json(r).path("error").asText()).contains("bogus").contains("settled");
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(4));
   }
 
   @Test

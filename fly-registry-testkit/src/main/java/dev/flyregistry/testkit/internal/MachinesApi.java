@@ -43,6 +43,12 @@ public final class MachinesApi implements Api {
           "CreateLeaseRequest", List.of(F_TTL, F_DESCRIPTION),
           "fly.MachineConfig", List.of(F_IMAGE));
 
+  private static final String PERSONAL = "personal";
+
+  /** The states {@code wait} takes, per the OpenAPI's enum of its {@code state} parameter. */
+  private static final List<String> WAIT_STATES =
+      List.of("started", "stopped", "suspended", "destroyed", "failed", "settled");
+
   private static final Set<String> SETTLED =
       Set.of("started", "stopped", "suspended", "failed", "destroyed");
 
@@ -215,13 +221,21 @@ public final class MachinesApi implements Api {
 
   // ------------------------------------------------------------------------------ apps
 
+  /**
+   * The OpenAPI's {@code org_slug} is "the org slug, or 'personal'": {@code personal} names the
+   * organization of the token.
+   */
+  private static boolean namesOrg(String slug, State.Org org) {
+    return slug.equals(org.slug()) || slug.equals(PERSONAL);
+  }
+
   private void listApps(Call call, State.Org org) throws IOException {
     Optional<String> slug = call.query("org_slug");
     if (slug.isEmpty() || slug.get().isBlank()) {
       error(call, 400, "org_slug is required", null);
       return;
     }
-    if (!slug.get().equals(org.slug())) {
+    if (!namesOrg(slug.get(), org)) {
       error(call, 404, "organization not found", null);
       return;
     }
@@ -247,7 +261,7 @@ public final class MachinesApi implements Api {
       error(call, 400, "org_slug is required", null);
       return;
     }
-    if (!slug.equals(org.slug())) {
+    if (!namesOrg(slug, org)) {
       error(call, 404, "organization not found", null);
       return;
     }
@@ -262,7 +276,7 @@ public final class MachinesApi implements Api {
         error(call, 422, "Validation failed: Name has already been taken", "name_taken");
         return;
       }
-      app = state.createApp(slug, name);
+      app = state.createApp(org.slug(), name);
     }
     call.respondJson(201, appJson(app));
   }
@@ -516,6 +530,20 @@ public final class MachinesApi implements Api {
         if (!p.isBlank()) {
           wanted.add(p.trim());
         }
+      }
+    }
+    for (String w : wanted) {
+      if (!WAIT_STATES.contains(w)) {
+        error(
+            call,
+            400,
+            "invalid state \""
+                + w
+                + "\": wait takes "
+                + String.join(", ", WAIT_STATES)
+                + " (repeated or comma-separated)",
+            null);
+        return;
       }
     }
     if (wanted.isEmpty()) {
