@@ -263,6 +263,39 @@ class MachinesEmulatorTest {
   }
 
   @Test
+  void destroyNeedsForceForARunningMachineAndLeavesItReadable() throws IOException {
+    String id = createMachine(image.reference());
+    RawHttp.Response refused = api("DELETE", "/apps/web/machines/" + id, null);
+    assertThat(refused.status()).isEqualTo(412);
+    assertThat(json(refused).path("error").asText()).contains("started").contains("force=true");
+    assertThat(json(api("GET", "/apps/web/machines/" + id, null)).path("state").asText())
+        .isEqualTo("started");
+
+    assertThat(api("DELETE", "/apps/web/machines/" + id + "?force=true", null).status())
+        .isEqualTo(200);
+    RawHttp.Response get = api("GET", "/apps/web/machines/" + id, null);
+    assertThat(get.status()).isEqualTo(200);
+    assertThat(json(get).path("state").asText()).isEqualTo("destroyed");
+    RawHttp.Response waited =
+        api("GET", "/apps/web/machines/" + id + "/wait?state=destroyed", null);
+    assertThat(waited.status()).isEqualTo(200);
+    assertThat(json(waited).path("state").asText()).isEqualTo("destroyed");
+    assertThat(json(api("GET", "/apps/web/machines", null)).findValuesAsText("id"))
+        .doesNotContain(id);
+    assertThat(
+            json(api("GET", "/apps/web/machines?include_deleted=true", null))
+                .findValuesAsText("id"))
+        .contains(id);
+
+    String stopped = createMachine(image.reference());
+    assertThat(api("POST", "/apps/web/machines/" + stopped + "/stop", "{}").status())
+        .isEqualTo(200);
+    assertThat(api("DELETE", "/apps/web/machines/" + stopped, null).status()).isEqualTo(200);
+    assertThat(json(api("GET", "/apps/web/machines/" + stopped, null)).path("state").asText())
+        .isEqualTo("destroyed");
+  }
+
+  @Test
   void waitWakesUpWhenAnotherRequestChangesTheState() throws Exception {
     try (FlyEmulator slow = FlyEmulator.start()) {
       slow.createOrganization("o");

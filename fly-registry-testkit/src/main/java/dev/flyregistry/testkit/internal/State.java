@@ -191,6 +191,10 @@ public final class State {
   final Map<String, Upload> uploads = new ConcurrentHashMap<>();
   final UploadStates uploadStates = new UploadStates();
   final Map<String, Map<String, Machine>> machines = new LinkedHashMap<>();
+
+  /** Destroyed machines by app: still readable, listed only with {@code include_deleted}. */
+  final Map<String, Map<String, Machine>> destroyedMachines = new LinkedHashMap<>();
+
   final Map<String, List<Release>> releases = new LinkedHashMap<>();
   final Map<String, Release> releasesById = new LinkedHashMap<>();
   private volatile Set<String> registryHosts = Set.of(ImageReference.FLY_REGISTRY);
@@ -377,6 +381,7 @@ public final class State {
     }
     repos.keySet().removeIf(r -> r.equals(name) || r.startsWith(name + "/"));
     machines.remove(name);
+    destroyedMachines.remove(name);
     List<Release> rs = releases.remove(name);
     if (rs != null) {
       rs.forEach(r -> releasesById.remove(r.id));
@@ -641,6 +646,28 @@ public final class State {
 
   synchronized Map<String, Machine> machinesOf(String app) {
     return machines.get(app);
+  }
+
+  /**
+   * Moves a machine to the app's destroyed machines, in state {@code destroyed}, and wakes waiters.
+   */
+  synchronized void destroyMachine(String app, Machine m) {
+    Map<String, Machine> ms = machines.get(app);
+    if (ms != null) {
+      ms.remove(m.id);
+    }
+    m.state = "destroyed";
+    m.updatedAt = clock.instant();
+    m.lease = null;
+    destroyedMachines.computeIfAbsent(app, a -> new LinkedHashMap<>()).put(m.id, m);
+    notifyAll();
+  }
+
+  /**
+   * @return the app's destroyed machines (empty when none)
+   */
+  synchronized Map<String, Machine> destroyedMachinesOf(String app) {
+    return destroyedMachines.getOrDefault(app, Map.of());
   }
 
   /**
