@@ -296,6 +296,26 @@ class MachinesEmulatorTest {
   }
 
   @Test
+  void aSingleNameImageIsADockerHubImageForMachinesAndGraphql() throws IOException {
+    // "web:v1" is docker.io/library/web:v1, not the app web's image on this registry
+    String id = createMachine("web:v1");
+    JsonNode m = json(api("GET", "/apps/web/machines/" + id, null));
+    assertThat(m.path("image_ref").path("repository").asText()).isEqualTo("library/web");
+    assertThat(m.path("image_ref").path("digest").asText()).isEmpty();
+    RawHttp.Response gql =
+        send(
+            "POST",
+            fly.graphqlUrl(),
+            "{\"query\":\"{ app(name: \\\"web\\\") { image(ref: \\\"web:v1\\\") { digest } } }\"}",
+            "Authorization",
+            "Bearer " + token,
+            "Content-Type",
+            "application/json");
+    assertThat(gql.status()).isEqualTo(200);
+    assertThat(json(gql).path("data").path("app").path("image").isNull()).isTrue();
+  }
+
+  @Test
   void waitWakesUpWhenAnotherRequestChangesTheState() throws Exception {
     try (FlyEmulator slow = FlyEmulator.start()) {
       slow.createOrganization("o");

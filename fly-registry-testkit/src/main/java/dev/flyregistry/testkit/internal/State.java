@@ -590,7 +590,9 @@ public final class State {
 
   /**
    * Resolves a reference to an image of this emulator's registry ({@code registry.fly.io} or one of
-   * the emulator's own host names) that the organization can read.
+   * the emulator's own host names) that the organization can read. A reference without registry
+   * ({@code app1:v1}) is read the way {@code fly deploy --image} reads it, as a Docker Hub image,
+   * so it never resolves here.
    *
    * @param ref the reference text
    * @param org the organization asking
@@ -600,7 +602,8 @@ public final class State {
   public synchronized Optional<ResolvedImage> resolve(String ref, Org org) {
     ImageReference r;
     try {
-      r = ImageReference.parse(ref);
+      // like fly deploy --image and the Machines API: a name without registry is on Docker Hub
+      r = ImageReference.parseDocker(ref);
     } catch (RuntimeException e) {
       return Optional.empty();
     }
