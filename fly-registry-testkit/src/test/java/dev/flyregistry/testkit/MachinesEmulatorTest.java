@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.Arrays;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -114,6 +115,20 @@ class MachinesEmulatorTest {
     RawHttp.Response gone = api("GET", "/apps/short-lived", null);
     assertThat(gone.status()).isEqualTo(404);
     assertThat(fly.appExists("short-lived")).isFalse();
+  }
+
+  @Test
+  void orgSlugPersonalMeansTheTokensOrganization() throws IOException {
+    RawHttp.Response list = api("GET", "/apps?org_slug=personal", null);
+    assertThat(list.status()).isEqualTo(200);
+    assertThat(json(list).path("apps").findValuesAsText("name")).contains("web");
+    assertThat(json(list).path("apps").findValuesAsText("name")).doesNotContain("rival-app");
+
+    RawHttp.Response created =
+        api("POST", "/apps", "{\"name\":\"personal-app\",\"org_slug\":\"personal\"}");
+    assertThat(created.status()).isEqualTo(201);
+    assertThat(json(created).path("organization").path("slug").asText()).isEqualTo("acme");
+    assertThat(fly.appExists("personal-app")).isTrue();
   }
 
   @Test
@@ -234,6 +249,70 @@ class MachinesEmulatorTest {
     assertThat(stop.status()).isEqualTo(200);
     RawHttp.Response stopped = api("GET", "/apps/web/machines/" + id + "/wait?state=stopped", null);
     assertThat(json(stopped).path("state").asText()).isEqualTo("stopped");
+  }
+
+  @Test
+  void waitForAStateOutsideTheEnumIs400AtOnce() throws IOException {
+    String id = createMachine(image.reference());
+    long start = System.nanoTime();
+    RawHttp.Response r =
+        api("GET", "/apps/web/machines/" + id + "/wait?state=stopped,bogus&timeout=5", null);
+    assertThat(r.status()).isEqualTo(400);
+    assertThat(json(r).path("error").asText()).contains("bogus").contains("settled");
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(4));
+  }
+
+  @Test
+  void destroyNeedsForceForARunningMachineAndLeavesItReadable() throws IOException {
+    String id = createMachine(image.reference());
+    RawHttp.Response refused = api("DELETE", "/apps/web/machines/" + id, null);
+    assertThat(refused.status()).isEqualTo(412);
+    assertThat(json(refused).path("error").asText()).contains("started").contains("force=true");
+    assertThat(json(api("GET", "/apps/web/machines/" + id, null)).path("state").asText())
+        .isEqualTo("started");
+
+    assertThat(api("DELETE", "/apps/web/machines/" + id + "?force=true", null).status())
+        .isEqualTo(200);
+    RawHttp.Response get = api("GET", "/apps/web/machines/" + id, null);
+    assertThat(get.status()).isEqualTo(200);
+    assertThat(json(get).path("state").asText()).isEqualTo("destroyed");
+    RawHttp.Response waited =
+        api("GET", "/apps/web/machines/" + id + "/wait?state=destroyed", null);
+    assertThat(waited.status()).isEqualTo(200);
+    assertThat(json(waited).path("state").asText()).isEqualTo("destroyed");
+    assertThat(json(api("GET", "/apps/web/machines", null)).findValuesAsText("id"))
+        .doesNotContain(id);
+    assertThat(
+            json(api("GET", "/apps/web/machines?include_deleted=true", null))
+                .findValuesAsText("id"))
+        .contains(id);
+
+    String stopped = createMachine(image.reference());
+    assertThat(api("POST", "/apps/web/machines/" + stopped + "/stop", "{}").status())
+        .isEqualTo(200);
+    assertThat(api("DELETE", "/apps/web/machines/" + stopped, null).status()).isEqualTo(200);
+    assertThat(json(api("GET", "/apps/web/machines/" + stopped, null)).path("state").asText())
+        .isEqualTo("destroyed");
+  }
+
+  @Test
+  void aSingleNameImageIsADockerHubImageForMachinesAndGraphql() throws IOException {
+    // "web:v1" is docker.io/library/web:v1, not the app web's image on this registry
+    String id = createMachine("web:v1");
+    JsonNode m = json(api("GET", "/apps/web/machines/" + id, null));
+    assertThat(m.path("image_ref").path("repository").asText()).isEqualTo("library/web");
+    assertThat(m.path("image_ref").path("digest").asText()).isEmpty();
+    RawHttp.Response gql =
+        send(
+            "POST",
+            fly.graphqlUrl(),
+            "{\"query\":\"{ app(name: \\\"web\\\") { image(ref: \\\"web:v1\\\") { digest } } }\"}",
+            "Authorization",
+            "Bearer " + token,
+            "Content-Type",
+            "application/json");
+    assertThat(gql.status()).isEqualTo(200);
+    assertThat(json(gql).path("data").path("app").path("image").isNull()).isTrue();
   }
 
   @Test

@@ -213,6 +213,31 @@ class RegistryEmulatorTest {
   }
 
   @Test
+  void dockerImagesByTagForAClientWithoutDockerAcceptAreManifestInvalidLikeDistribution()
+      throws IOException {
+    EmulatedImage list = fly.pushIndex("app-1", "docker-list-2", true);
+    EmulatedImage image =
+        fly.pushImage("app-1", "docker-v2", MediaTypes.DOCKER_MANIFEST, new byte[] {7});
+    String ociOnly = MediaTypes.OCI_MANIFEST + ", " + MediaTypes.OCI_INDEX;
+    for (String path : List.of("docker-list-2", "docker-v2")) {
+      RawHttp.Response r = call("GET", "/v2/app-1/manifests/" + path, null, "Accept", ociOnly);
+      assertThat(r.status()).as(path).isEqualTo(400);
+      assertThat(errorCode(r)).isEqualTo("MANIFEST_INVALID");
+      assertThat(json(r).path("errors").path(0).path("detail").asText()).contains("empty history");
+      RawHttp.Response noAccept = call("GET", "/v2/app-1/manifests/" + path, null);
+      assertThat(noAccept.status()).as(path).isEqualTo(400);
+      assertThat(errorCode(noAccept)).isEqualTo("MANIFEST_INVALID");
+    }
+    // by digest there is no rewrite: the stored manifest is served as it is
+    for (EmulatedImage i : List.of(list, image)) {
+      RawHttp.Response r =
+          call("GET", "/v2/app-1/manifests/" + i.digest(), null, "Accept", ociOnly);
+      assertThat(r.status()).isEqualTo(200);
+      assertThat(r.header("Docker-Content-Digest")).contains(i.digest().toString());
+    }
+  }
+
+  @Test
   void unknownManifestIsManifestUnknown() throws IOException {
     RawHttp.Response r = call("GET", "/v2/app-1/manifests/nope", null, "Accept", ACCEPT_ALL);
     assertThat(r.status()).isEqualTo(404);
@@ -289,6 +314,41 @@ class RegistryEmulatorTest {
     assertThat(ok.header("Docker-Content-Digest")).contains(expected.toString());
     assertThat(ok.header("Location")).contains(base + "/v2/app-2/manifests/" + expected);
     assertThat(fly.hasManifest("app-2", "put-1")).isTrue();
+  }
+
+  @Test
+  void putManifestNeedsAManifestContentTypeLikeDistribution() throws IOException {
+    byte[] config = "{\"os\":\"linux\"}".getBytes(StandardCharsets.UTF_8);
+    byte[] layer = "ct-layer".getBytes(StandardCharsets.UTF_8);
+    Digest c = upload("app-2", config);
+    Digest l = upload("app-2", layer);
+    byte[] oci = ociManifest(c, config.length, l, layer.length).getBytes(StandardCharsets.UTF_8);
+
+    RawHttp.Response none = call("PUT", "/v2/app-2/manifests/ct-1", oci);
+    assertThat(none.status()).isEqualTo(400);
+    assertThat(errorCode(none)).isEqualTo("MANIFEST_INVALID");
+    assertThat(json(none).path("errors").path(0).path("detail").asText())
+        .contains("no Content-Type");
+    for (String generic : List.of("application/json", "application/json; charset=utf-8")) {
+      RawHttp.Response r = call("PUT", "/v2/app-2/manifests/ct-1", oci, "Content-Type", generic);
+      assertThat(r.status()).isEqualTo(400);
+      assertThat(errorCode(r)).isEqualTo("MANIFEST_INVALID");
+    }
+    assertThat(fly.hasManifest("app-2", "ct-1")).isFalse();
+
+    // without a mediaType in the body: the OCI parser takes it, the Docker one does not
+    byte[] untyped =
+        new String(oci, StandardCharsets.UTF_8)
+            .replace("\"mediaType\":\"" + MediaTypes.OCI_MANIFEST + "\",", "")
+            .getBytes(StandardCharsets.UTF_8);
+    RawHttp.Response docker =
+        call(
+            "PUT", "/v2/app-2/manifests/ct-1", untyped, "Content-Type", MediaTypes.DOCKER_MANIFEST);
+    assertThat(docker.status()).isEqualTo(400);
+    assertThat(errorCode(docker)).isEqualTo("MANIFEST_INVALID");
+    RawHttp.Response ociOk =
+        call("PUT", "/v2/app-2/manifests/ct-1", untyped, "Content-Type", MediaTypes.OCI_MANIFEST);
+    assertThat(ociOk.status()).isEqualTo(201);
   }
 
   @Test
@@ -436,12 +496,40 @@ class RegistryEmulatorTest {
     String location = post.header("Location").orElseThrow();
     String uuid = post.header("Docker-Upload-UUID").orElseThrow();
     RawHttp.Response withoutState = call("GET", base + "/v2/app-1/blobs/uploads/" + uuid, null);
-    assertThat(withoutState.status()).isEqualTo(400);
+    assertThat(withoutState.status()).isEqualTo(404);
     assertThat(errorCode(withoutState)).isEqualTo("BLOB_UPLOAD_INVALID");
     assertThat(call("DELETE", location, null).status()).isEqualTo(204);
     RawHttp.Response gone = call("PATCH", location, new byte[] {1, 2});
     assertThat(gone.status()).isEqualTo(404);
     assertThat(errorCode(gone)).isEqualTo("BLOB_UPLOAD_UNKNOWN");
+  }
+
+  @Test
+  void aLocationFromBeforeAPatchIsStaleLikeDistribution() throws IOException {
+    RawHttp.Response post = call("POST", "/v2/app-1/blobs/uploads/", null);
+    String first = post.header("Location").orElseThrow();
+    RawHttp.Response patch = call("PATCH", first, "abc".getBytes(StandardCharsets.UTF_8));
+    assertThat(patch.status()).isEqualTo(202);
+    String second = patch.header("Location").orElseThrow();
+    assertThat(second).isNotEqualTo(first);
+
+    RawHttp.Response stalePatch = call("PATCH", first, "def".getBytes(StandardCharsets.UTF_8));
+    assertThat(stalePatch.status()).isEqualTo(404);
+    assertThat(errorCode(stalePatch)).isEqualTo("BLOB_UPLOAD_INVALID");
+    byte[] all = "abc".getBytes(StandardCharsets.UTF_8);
+    RawHttp.Response stalePut = call("PUT", first + "&digest=" + Digest.sha256(all), null);
+    assertThat(stalePut.status()).isEqualTo(404);
+    assertThat(errorCode(stalePut)).isEqualTo("BLOB_UPLOAD_INVALID");
+    String tampered = second.substring(0, second.length() - 2) + "xx";
+    assertThat(errorCode(call("GET", tampered, null))).isEqualTo("BLOB_UPLOAD_INVALID");
+
+    // the refused requests leave the session as it was: the latest Location still works
+    RawHttp.Response status = call("GET", second, null);
+    assertThat(status.status()).isEqualTo(204);
+    assertThat(status.header("Range")).contains("0-2");
+    RawHttp.Response put = call("PUT", second + "&digest=" + Digest.sha256(all), null);
+    assertThat(put.status()).isEqualTo(201);
+    assertThat(call("GET", "/v2/app-1/blobs/" + Digest.sha256(all), null).body()).isEqualTo(all);
   }
 
   @Test

@@ -194,6 +194,30 @@ class ReleasesAndGraphqlEmulatorTest {
             .path("image");
     assertThat(local.path("digest").asText()).isEqualTo(image.digest().toString());
 
+    String q2 =
+        "query($app: String!, $ref: String!) { app(name: $app) { image(ref: $ref) { digest ref"
+            + " tag } } }";
+    String pinned = "registry.fly.io/imaged@" + image.digest();
+    JsonNode byDigest =
+        graphql(fly, "Bearer " + token, q2, Map.of("app", "imaged", "ref", pinned))
+            .path("data")
+            .path("app")
+            .path("image");
+    assertThat(byDigest.path("digest").asText()).isEqualTo(image.digest().toString());
+    assertThat(byDigest.path("ref").asText()).isEqualTo(pinned);
+    assertThat(byDigest.path("tag").isNull()).isTrue();
+    fly.pushImage("imaged", "latest");
+    JsonNode untagged =
+        graphql(
+                fly,
+                "Bearer " + token,
+                q2,
+                Map.of("app", "imaged", "ref", "registry.fly.io/imaged"))
+            .path("data")
+            .path("app")
+            .path("image");
+    assertThat(untagged.path("tag").asText()).isEqualTo("latest"); // no tag, no digest: latest
+
     JsonNode missing =
         graphql(
             fly,

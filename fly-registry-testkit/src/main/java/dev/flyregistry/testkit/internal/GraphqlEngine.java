@@ -337,7 +337,8 @@ public final class GraphqlEngine {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("id", img.manifest().digest().toString());
     m.put("digest", img.manifest().digest().toString());
-    m.put("ref", r.withoutDigest().toString());
+    // a digest-only reference has no tag: its ref keeps the digest instead of inventing "latest"
+    m.put("ref", r.tag().isPresent() ? r.withoutDigest().toString() : r.toString());
     m.put("registry", r.registry());
     m.put("repository", r.repository());
     m.put("tag", r.tag().orElse(null));

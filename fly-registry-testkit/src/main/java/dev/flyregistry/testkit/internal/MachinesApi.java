@@ -7,6 +7,7 @@ import dev.flyregistry.registry.ImageReference;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -42,6 +43,15 @@ public final class MachinesApi implements Api {
           "UpdateMachineRequest", List.of(F_CONFIG, F_REGION, F_SKIP_LAUNCH),
           "CreateLeaseRequest", List.of(F_TTL, F_DESCRIPTION),
           "fly.MachineConfig", List.of(F_IMAGE));
+
+  private static final String PERSONAL = "personal";
+
+  /** States in which DELETE needs {@code force=true}. */
+  private static final Set<String> RUNNING = Set.of("started", "starting");
+
+  /** The states {@code wait} takes, per the OpenAPI's enum of its {@code state} parameter. */
+  private static final List<String> WAIT_STATES =
+      List.of("started", "stopped", "suspended", "destroyed", "failed", "settled");
 
   private static final Set<String> SETTLED =
       Set.of("started", "stopped", "suspended", "failed", "destroyed");
@@ -142,7 +152,17 @@ public final class MachinesApi implements Api {
       Map<String, State.Machine> ms = state.machinesOf(name);
       State.Machine m = ms == null ? null : ms.get(id);
       if (m == null) {
-        error(call, 404, "machine not found", null);
+        State.Machine gone = state.destroyedMachinesOf(name).get(id);
+        // a destroyed machine stays readable: GET shows state destroyed, wait sees it
+        if (gone != null && call.method().equals("GET") && s.length == 4) {
+          call.respondJson(200, machineJson(gone));
+        } else if (gone != null && call.method().equals("GET") && s[4].equals("wait")) {
+          waitFor(call, gone);
+        } else if (gone != null) {
+          error(call, 404, "machine " + id + " is destroyed", null);
+        } else {
+          error(call, 404, "machine not found", null);
+        }
         return;
       }
       if (s.length == 4) {
@@ -153,9 +173,21 @@ public final class MachinesApi implements Api {
             if (!leaseAllows(call, m)) {
               return;
             }
-            ms.remove(id);
-            m.state = "destroyed";
-            state.notifyAll();
+            boolean force = call.query("force").map(Boolean::parseBoolean).orElse(false);
+            if (RUNNING.contains(m.state) && !force) {
+              // the OpenAPI's force parameter "force kill the machine if it's running"
+              error(
+                  call,
+                  412,
+                  "failed_precondition: unable to destroy machine "
+                      + id
+                      + ", it is "
+                      + m.state
+                      + "; stop it first or pass force=true",
+                  null);
+              return;
+            }
+            state.destroyMachine(name, m);
             call.respondJson(200, Call.JSON.createObjectNode().put("ok", true));
           }
           default -> error(call, 405, "method not allowed", null);
@@ -215,13 +247,21 @@ public final class MachinesApi implements Api {
 
   // ------------------------------------------------------------------------------ apps
 
+  /**
+   * The OpenAPI's {@code org_slug} is "the org slug, or 'personal'": {@code personal} names the
+   * organization of the token.
+   */
+  private static boolean namesOrg(String slug, State.Org org) {
+    return slug.equals(org.slug()) || slug.equals(PERSONAL);
+  }
+
   private void listApps(Call call, State.Org org) throws IOException {
     Optional<String> slug = call.query("org_slug");
     if (slug.isEmpty() || slug.get().isBlank()) {
       error(call, 400, "org_slug is required", null);
       return;
     }
-    if (!slug.get().equals(org.slug())) {
+    if (!namesOrg(slug.get(), org)) {
       error(call, 404, "organization not found", null);
       return;
     }
@@ -247,7 +287,7 @@ public final class MachinesApi implements Api {
       error(call, 400, "org_slug is required", null);
       return;
     }
-    if (!slug.equals(org.slug())) {
+    if (!namesOrg(slug, org)) {
       error(call, 404, "organization not found", null);
       return;
     }
@@ -262,7 +302,7 @@ public final class MachinesApi implements Api {
         error(call, 422, "Validation failed: Name has already been taken", "name_taken");
         return;
       }
-      app = state.createApp(slug, name);
+      app = state.createApp(org.slug(), name);
     }
     call.respondJson(201, appJson(app));
   }
@@ -294,7 +334,11 @@ public final class MachinesApi implements Api {
     synchronized (state) {
       Map<String, State.Machine> ms = state.machinesOf(app);
       Optional<String> wanted = call.query("state");
-      for (State.Machine m : ms.values()) {
+      List<State.Machine> all = new ArrayList<>(ms.values());
+      if (call.query("include_deleted").map(Boolean::parseBoolean).orElse(false)) {
+        all.addAll(state.destroyedMachinesOf(app).values());
+      }
+      for (State.Machine m : all) {
         if (wanted.isEmpty() || List.of(wanted.get().split(",")).contains(m.state)) {
           arr.add(machineJson(m));
         }
@@ -516,6 +560,20 @@ public final class MachinesApi implements Api {
         if (!p.isBlank()) {
           wanted.add(p.trim());
         }
+      }
+    }
+    for (String w : wanted) {
+      if (!WAIT_STATES.contains(w)) {
+        error(
+            call,
+            400,
+            "invalid state \""
+                + w
+                + "\": wait takes "
+                + String.join(", ", WAIT_STATES)
+                + " (repeated or comma-separated)",
+            null);
+        return;
       }
     }
     if (wanted.isEmpty()) {

@@ -1,9 +1,11 @@
 package dev.flyregistry.testkit.internal;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flyregistry.registry.Descriptor;
 import dev.flyregistry.registry.Digest;
+import dev.flyregistry.registry.ImageManifest;
 import dev.flyregistry.registry.Manifest;
 import dev.flyregistry.registry.ManifestFormatException;
 import dev.flyregistry.registry.ManifestIndex;
@@ -313,9 +315,54 @@ public final class RegistryApi implements Api {
       }
       m = amd64.get();
     }
+    if (m.mediaType().equals(MediaTypes.DOCKER_MANIFEST)
+        && !byDigest
+        && !accept.contains(MediaTypes.DOCKER_MANIFEST)) {
+      // distribution 2.8.2 rewrites a Docker v2 image fetched by tag for a client that does not
+      // accept Docker v2 as a signed schema 1 manifest; the emulator makes no schema 1 manifests
+      error(
+          call,
+          400,
+          "MANIFEST_INVALID",
+          "manifest invalid",
+          "the Accept header allows no Docker v2 manifest"
+              + (m == found.get() ? "" : " (nor the Docker manifest list)")
+              + ", so the registry would rewrite the linux/amd64 image "
+              + m.digest()
+              + " as a schema 1 manifest: "
+              + schema1Problem((ImageManifest) m.parsed()));
+      return;
+    }
     call.setHeader("Docker-Content-Digest", m.digest().toString());
     call.setHeader("Etag", "\"" + m.digest() + "\"");
     call.respond(200, m.mediaType(), m.bytes());
+  }
+
+  /** Why distribution's schema 1 rewrite of this image fails, or that the emulator has none. */
+  private String schema1Problem(ImageManifest image) {
+    byte[] config = state.blob(image.config().digest());
+    if (config == null) {
+      return "its config blob is unknown";
+    }
+    JsonNode root;
+    try {
+      root = Call.JSON.readTree(config);
+    } catch (IOException | RuntimeException e) {
+      return "its config is not JSON";
+    }
+    if (root == null || root.path("history").size() == 0) {
+      return "empty history when trying to create schema1 manifest";
+    }
+    int diffIds = root.path("rootfs").path("diff_ids").size();
+    if (diffIds != image.layers().size()) {
+      return "number of descriptors and number of layers in rootfs must match: "
+          + diffIds
+          + " != "
+          + image.layers().size();
+    }
+    return "the emulator does not make schema 1 manifests; accept "
+        + MediaTypes.DOCKER_MANIFEST
+        + " to get this image";
   }
 
   private Optional<State.StoredManifest> linuxAmd64(String name, ManifestIndex index) {
@@ -347,6 +394,11 @@ public final class RegistryApi implements Api {
       throws IOException {
     byte[] body = call.body();
     String contentType = call.header("Content-Type").orElse(null);
+    String typeProblem = contentTypeProblem(contentType, body);
+    if (typeProblem != null) {
+      error(call, 400, "MANIFEST_INVALID", "manifest invalid", typeProblem);
+      return;
+    }
     Manifest parsed;
     try {
       parsed = Manifest.parse(body, contentType);
@@ -381,6 +433,40 @@ public final class RegistryApi implements Api {
     call.setHeader("Location", base(call) + "/v2/" + name + "/manifests/" + parsed.digest());
     call.setHeader("Docker-Content-Digest", parsed.digest().toString());
     call.respond(201, null, null);
+  }
+
+  /**
+   * Distribution 2.8.2 picks the manifest parser by the request's {@code Content-Type} alone: the
+   * four schema 2 / OCI types have their own, anything else (no header, {@code application/json},
+   * ...) falls back to the schema 1 parser, which refuses every schema 2 or OCI body. The Docker
+   * parsers also want the body's {@code mediaType} to be their own.
+   *
+   * @return what is wrong, or null when the body can go to the parser of its type
+   */
+  private static String contentTypeProblem(String contentType, byte[] body) {
+    String type = MediaTypes.essence(contentType);
+    if (!MediaTypes.MANIFEST_TYPES.contains(type)) {
+      return (type.isEmpty() ? "no Content-Type" : "Content-Type \"" + type + "\"")
+          + " is not a schema 2 or OCI manifest type, so the manifest is read as a signed schema 1"
+          + " manifest, which it is not; send the manifest's own media type as Content-Type";
+    }
+    if (body.length > 0
+        && (type.equals(MediaTypes.DOCKER_MANIFEST)
+            || type.equals(MediaTypes.DOCKER_MANIFEST_LIST))) {
+      String declared;
+      try {
+        declared = Call.JSON.readTree(body).path("mediaType").asText("");
+      } catch (IOException | RuntimeException e) {
+        return null; // not JSON: the parser says so
+      }
+      if (!declared.equals(type)) {
+        return "Content-Type is \""
+            + type
+            + "\" but the manifest's mediaType is "
+            + (declared.isEmpty() ? "missing" : "\"" + declared + "\"");
+      }
+    }
+    return null;
   }
 
   private void deleteManifest(Call call, String name, String reference, boolean byDigest)
@@ -499,7 +585,13 @@ public final class RegistryApi implements Api {
   private void sessionHeaders(Call call, State.Upload u, long size) {
     call.setHeader(
         "Location",
-        base(call) + "/v2/" + u.repo + "/blobs/uploads/" + u.uuid + "?_state=" + u.stateToken);
+        base(call)
+            + "/v2/"
+            + u.repo
+            + "/blobs/uploads/"
+            + u.uuid
+            + "?_state="
+            + state.uploadStates.pack(u.repo, u.uuid, size));
     call.setHeader("Range", "0-" + Math.max(0, size - 1));
     call.setHeader("Docker-Upload-UUID", u.uuid);
   }
@@ -509,22 +601,34 @@ public final class RegistryApi implements Api {
     if (!call.method().equals("GET")) {
       metrics.uploadBytes(name, body.length);
     }
+    // the checks and their order of distribution 2.8.2's blob upload dispatcher
+    Optional<UploadStates.Decoded> st =
+        state.uploadStates.unpack(call.query("_state").orElse(null));
+    if (st.isEmpty()) {
+      error(
+          call,
+          404,
+          "BLOB_UPLOAD_INVALID",
+          "blob upload invalid",
+          Call.JSON.createObjectNode()); // distribution's detail: an empty object
+      return;
+    }
+    if (!st.get().repository().equals(name) || !st.get().uuid().equals(uuid)) {
+      error(call, 404, "BLOB_UPLOAD_INVALID", "blob upload invalid", null);
+      return;
+    }
     State.Upload u = state.uploads.get(uuid);
     if (u == null || !u.repo.equals(name)) {
       error(call, 404, "BLOB_UPLOAD_UNKNOWN", "blob upload unknown to registry", uuid);
       return;
     }
-    if (!u.stateToken.equals(call.query("_state").orElse(""))) {
-      error(
-          call,
-          400,
-          "BLOB_UPLOAD_INVALID",
-          "blob upload invalid",
-          "the _state query parameter of the upload Location is missing or stale");
-      return;
-    }
     synchronized (u) {
       long size = u.data.size();
+      if (st.get().offset() != size) {
+        // a Location from before a later PATCH: distribution refuses it, the session lives on
+        error(call, 404, "BLOB_UPLOAD_INVALID", "blob upload invalid", null);
+        return;
+      }
       switch (call.method()) {
         case "GET" -> {
           sessionHeaders(call, u, size);

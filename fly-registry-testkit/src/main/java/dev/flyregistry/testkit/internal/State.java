@@ -122,13 +122,11 @@ public final class State {
   public static final class Upload {
     final String uuid;
     final String repo;
-    final String stateToken;
     final ByteArrayOutputStream data = new ByteArrayOutputStream();
 
-    Upload(String uuid, String repo, String stateToken) {
+    Upload(String uuid, String repo) {
       this.uuid = uuid;
       this.repo = repo;
-      this.stateToken = stateToken;
     }
   }
 
@@ -191,7 +189,12 @@ public final class State {
   final Map<String, Repo> repos = new LinkedHashMap<>();
   final Map<Digest, byte[]> blobs = new ConcurrentHashMap<>();
   final Map<String, Upload> uploads = new ConcurrentHashMap<>();
+  final UploadStates uploadStates = new UploadStates();
   final Map<String, Map<String, Machine>> machines = new LinkedHashMap<>();
+
+  /** Destroyed machines by app: still readable, listed only with {@code include_deleted}. */
+  final Map<String, Map<String, Machine>> destroyedMachines = new LinkedHashMap<>();
+
   final Map<String, List<Release>> releases = new LinkedHashMap<>();
   final Map<String, Release> releasesById = new LinkedHashMap<>();
   private volatile Set<String> registryHosts = Set.of(ImageReference.FLY_REGISTRY);
@@ -378,6 +381,7 @@ public final class State {
     }
     repos.keySet().removeIf(r -> r.equals(name) || r.startsWith(name + "/"));
     machines.remove(name);
+    destroyedMachines.remove(name);
     List<Release> rs = releases.remove(name);
     if (rs != null) {
       rs.forEach(r -> releasesById.remove(r.id));
@@ -575,7 +579,9 @@ public final class State {
   /**
    * A resolved image.
    *
-   * @param reference the normalised reference (registry.fly.io host)
+   * @param reference the normalised reference (registry.fly.io host), pinned to the manifest's
+   *     digest; it has a tag only when the reference asked for one (or for neither tag nor digest:
+   *     {@code latest})
    * @param repository the repository in this emulator
    * @param manifest the manifest
    */
@@ -584,7 +590,9 @@ public final class State {
 
   /**
    * Resolves a reference to an image of this emulator's registry ({@code registry.fly.io} or one of
-   * the emulator's own host names) that the organization can read.
+   * the emulator's own host names) that the organization can read. A reference without registry
+   * ({@code app1:v1}) is read the way {@code fly deploy --image} reads it, as a Docker Hub image,
+   * so it never resolves here.
    *
    * @param ref the reference text
    * @param org the organization asking
@@ -594,7 +602,8 @@ public final class State {
   public synchronized Optional<ResolvedImage> resolve(String ref, Org org) {
     ImageReference r;
     try {
-      r = ImageReference.parse(ref);
+      // like fly deploy --image and the Machines API: a name without registry is on Docker Hub
+      r = ImageReference.parseDocker(ref);
     } catch (RuntimeException e) {
       return Optional.empty();
     }
@@ -609,9 +618,13 @@ public final class State {
         .map(
             m ->
                 new ResolvedImage(
-                    ImageReference.parse(ImageReference.FLY_REGISTRY + "/" + r.repository())
-                        .withTag(r.tag().orElse(ImageReference.DEFAULT_TAG))
-                        .withDigest(m.digest()),
+                    ImageReference.parse(
+                        ImageReference.FLY_REGISTRY
+                            + "/"
+                            + r.repository()
+                            + r.tag().map(t -> ":" + t).orElse("")
+                            + "@"
+                            + m.digest()),
                     r.repository(),
                     m));
   }
@@ -627,7 +640,7 @@ public final class State {
   // ---------------------------------------------------------------- uploads
 
   Upload startUpload(String repository) {
-    Upload u = new Upload(UUIDs.next(), repository, randomToken());
+    Upload u = new Upload(UUIDs.next(), repository);
     uploads.put(u.uuid, u);
     return u;
   }
@@ -636,6 +649,28 @@ public final class State {
 
   synchronized Map<String, Machine> machinesOf(String app) {
     return machines.get(app);
+  }
+
+  /**
+   * Moves a machine to the app's destroyed machines, in state {@code destroyed}, and wakes waiters.
+   */
+  synchronized void destroyMachine(String app, Machine m) {
+    Map<String, Machine> ms = machines.get(app);
+    if (ms != null) {
+      ms.remove(m.id);
+    }
+    m.state = "destroyed";
+    m.updatedAt = clock.instant();
+    m.lease = null;
+    destroyedMachines.computeIfAbsent(app, a -> new LinkedHashMap<>()).put(m.id, m);
+    notifyAll();
+  }
+
+  /**
+   * @return the app's destroyed machines (empty when none)
+   */
+  synchronized Map<String, Machine> destroyedMachinesOf(String app) {
+    return destroyedMachines.getOrDefault(app, Map.of());
   }
 
   /**
