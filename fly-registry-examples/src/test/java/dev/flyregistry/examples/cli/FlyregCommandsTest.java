@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.flyregistry.testkit.EmulatedImage;
+import dev.flyregistry.testkit.FlyEmulator;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Base64;
 import org.junit.jupiter.api.Test;
 
@@ -295,6 +297,29 @@ class FlyregCommandsTest extends EmulatorCliTestBase {
     assertThat(node.get("succeeded").asBoolean()).isTrue();
     assertThat(node.get("release").get("status").asText()).isEqualTo("complete");
     assertThat(node.get("machines").get(0).get("status").asText()).isEqualTo("updated");
+  }
+
+  @Test
+  void failedDeployDoesNotClaimToHaveDeployed() {
+    // an emulator of its own whose Machines API wait gives up at once, not after a minute
+    try (FlyEmulator quick = FlyEmulator.builder().maxWait(Duration.ofMillis(50)).start()) {
+      quick.createOrganization("personal");
+      String quickToken = quick.createToken("personal");
+      quick.createApp("personal", "allfail");
+      quick.pushImage("allfail", "v1");
+      String machine = quick.createMachine("allfail", "registry.fly.io/allfail:v0");
+      quick.failNextLaunch("allfail", machine, "failed");
+      String image = quick.registryHost() + "/allfail:v1";
+      Cli.Result r = cli.run(quick, quickToken, "deploy", "-a", "allfail", "-i", image);
+      assertThat(r.code()).isEqualTo(4);
+      assertThat(r.out()).doesNotContain("Deployed");
+      assertThat(r.outLines().get(0))
+          .isEqualTo(
+              "Deploy of " + image + " to app allfail failed: 1 of 1 machine(s) not updated");
+      assertThat(r.outLines().get(1)).startsWith("  machine " + machine + " not_started");
+      assertThat(r.out()).contains("Release v1 failed: 0 of 1 machine(s) run the image");
+      assertThat(r.err()).startsWith("flyreg: deploy of " + image);
+    }
   }
 
   @Test
