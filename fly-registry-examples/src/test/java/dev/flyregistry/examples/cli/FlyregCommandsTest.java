@@ -120,6 +120,80 @@ class FlyregCommandsTest extends EmulatorCliTestBase {
   }
 
   @Test
+  void existsReportsEveryReferenceWhenOneIsDenied() {
+    String app = newApp();
+    EmulatedImage v1 = fly.pushImage(app, "v1");
+    String org = fly.createOrganization("other-org-" + IDS.incrementAndGet());
+    String other = "exists-other-" + IDS.incrementAndGet();
+    fly.createApp(org, other);
+    fly.pushImage(other, "v1");
+    String present = fly.registryHost() + "/" + app + ":v1";
+    String missing = fly.registryHost() + "/" + app + ":nope";
+    String denied = fly.registryHost() + "/" + other + ":v1";
+    Cli.Result r = cli.run(fly, token, "exists", present, missing, denied);
+    assertThat(r.code()).isEqualTo(3);
+    assertThat(r.outLines()).hasSize(3);
+    assertThat(r.outLines().get(0)).isEqualTo(present + " present " + v1.digest());
+    assertThat(r.outLines().get(1)).isEqualTo(missing + " missing");
+    assertThat(r.outLines().get(2)).startsWith(denied + " denied ").contains("403");
+    assertThat(r.err()).isEqualTo("flyreg: could not check 1 of 3 reference(s)\n");
+    for (String part : token.split(",")) {
+      assertThat(r.out() + r.err()).doesNotContain(part);
+    }
+  }
+
+  @Test
+  void existsJsonNamesTheErrorOfADeniedReference() throws Exception {
+    String app = newApp();
+    fly.pushImage(app, "v1");
+    String org = fly.createOrganization("other-org-" + IDS.incrementAndGet());
+    String other = "exists-other-" + IDS.incrementAndGet();
+    fly.createApp(org, other);
+    String present = fly.registryHost() + "/" + app + ":v1";
+    String denied = fly.registryHost() + "/" + other + ":v1";
+    Cli.Result r = cli.run(fly, token, "exists", "--json", denied, present);
+    assertThat(r.code()).isEqualTo(3);
+    JsonNode array = JSON.readTree(r.out());
+    assertThat(array.size()).isEqualTo(2);
+    assertThat(array.get(0).get("reference").asText()).isEqualTo(denied);
+    assertThat(array.get(0).has("present")).isFalse();
+    assertThat(array.get(0).get("error").asText()).isEqualTo("denied");
+    assertThat(array.get(0).get("message").asText()).contains("403");
+    assertThat(array.get(1).get("present").asBoolean()).isTrue();
+  }
+
+  @Test
+  void existsWithoutCredentialsAdvisesCommandLineOptionsNotJavaCode() {
+    String app = newApp();
+    fly.pushImage(app, "v1");
+    String ref = fly.registryHost() + "/" + app + ":v1";
+    Cli.Result r = cli.run("exists", ref);
+    assertThat(r.code()).isEqualTo(3);
+    assertThat(r.out() + r.err()).doesNotContain("Credentials.").doesNotContain("build it with");
+    assertThat(r.out()).startsWith(ref + " unauthorized ").contains("401");
+    assertThat(r.errLines())
+        .containsExactly(
+            "flyreg: could not check 1 of 1 reference(s)",
+            "flyreg: hint: no credentials were found for "
+                + fly.registryHost()
+                + ": pass --creds USER:PASSWORD, or run `docker login "
+                + fly.registryHost()
+                + "` (flyreg reads Docker's config.json)");
+  }
+
+  @Test
+  void manifestInspectWithoutCredentialsAdvisesCommandLineOptions() {
+    String app = newApp();
+    fly.pushImage(app, "v1");
+    Cli.Result r = cli.run("manifest", "inspect", fly.registryHost() + "/" + app + ":v1");
+    assertThat(r.code()).isEqualTo(3);
+    assertThat(r.out()).isEmpty();
+    assertThat(r.err()).doesNotContain("Credentials.").doesNotContain("build it with");
+    assertThat(r.errLines()).hasSize(2);
+    assertThat(r.errLines().get(1)).startsWith("flyreg: hint: ").contains("--creds USER:PASSWORD");
+  }
+
+  @Test
   void malformedReferenceIsAUsageErrorBeforeAnyRequest() {
     int before = requests();
     Cli.Result r = cli.run(fly, token, "exists", fly.registryHost() + "/ok:v1", "Bad//Ref::x");
