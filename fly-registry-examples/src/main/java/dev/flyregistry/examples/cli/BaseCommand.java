@@ -38,7 +38,11 @@ abstract class BaseCommand implements Callable<Integer>, WithCommonOptions {
   public Integer call() {
     validate();
     try (Session session = Session.open(spec, common, common.emulator || alwaysEmulator())) {
-      return run(session);
+      try {
+        return run(session);
+      } catch (RuntimeException e) {
+        throw ExitCodes.withHint(e, session.credentialsHint(e));
+      }
     }
   }
 }

@@ -63,7 +63,20 @@ final class DeployCommand extends BaseCommand {
       out.println(Json.pretty(toJson(result)));
       return;
     }
-    out.println("Deployed " + result.image() + " to app " + result.app());
+    if (result.succeeded()) {
+      out.println("Deployed " + result.image() + " to app " + result.app());
+    } else {
+      out.println(
+          "Deploy of "
+              + result.image()
+              + " to app "
+              + result.app()
+              + " failed: "
+              + result.notUpdatedMachines().size()
+              + " of "
+              + result.machines().size()
+              + " machine(s) not updated");
+    }
     for (MachineOutcome m : result.machines()) {
       out.println(
           "  machine "

@@ -15,6 +15,7 @@ import dev.flyregistry.registry.RegistryErrorCode;
 import dev.flyregistry.registry.RegistryException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.Optional;
 import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
 
@@ -32,20 +33,59 @@ final class ExitCodes {
   static final class CliException extends RuntimeException {
     private static final long serialVersionUID = 1L;
     private final int code;
+    private final String hint;
 
     CliException(int code, String message) {
-      super(message);
-      this.code = code;
+      this(code, message, null, null);
     }
 
     CliException(int code, String message, Throwable cause) {
+      this(code, message, cause, null);
+    }
+
+    /**
+     * @param hint what the user can do about it, printed on a line of its own; may be null
+     */
+    CliException(int code, String message, Throwable cause, String hint) {
       super(message, cause);
       this.code = code;
+      this.hint = hint;
     }
 
     int code() {
       return code;
     }
+
+    Optional<String> hint() {
+      return Optional.ofNullable(hint);
+    }
+  }
+
+  /**
+   * {@code failure} with {@code hint} attached (and the SDK's advice for Java code, which a
+   * command-line user cannot follow, removed from its message); {@code failure} itself without a
+   * hint.
+   */
+  static RuntimeException withHint(RuntimeException failure, Optional<String> hint) {
+    if (hint.isEmpty()) {
+      return failure;
+    }
+    return new CliException(
+        exitCode(failure), withoutCodeAdvice(oneLine(failure)), failure, hint.get());
+  }
+
+  private static final String NO_CREDENTIALS_ADVICE = "; the client has no credentials for ";
+
+  /**
+   * The message without the SDK's advice to build the client with credentials (the CLI builds the
+   * client; {@link Session#credentialsHint} says which options give it credentials).
+   */
+  static String withoutCodeAdvice(String message) {
+    int i = message.indexOf(NO_CREDENTIALS_ADVICE);
+    if (i >= 0 && message.indexOf("credentials(", i) > 0) {
+      return message.substring(0, i);
+    }
+    return message;
   }
 
   static int exitCode(Throwable t) {
@@ -119,6 +159,9 @@ final class ExitCodes {
     }
     PrintWriter err = cl.getErr();
     err.println("flyreg: " + oneLine(t));
+    if (t instanceof CliException c && c.hint().isPresent()) {
+      err.println("flyreg: hint: " + c.hint().get());
+    }
     Object command = cl.getCommand();
     if (command instanceof WithCommonOptions w && w.common().debug) {
       StringWriter trace = new StringWriter();

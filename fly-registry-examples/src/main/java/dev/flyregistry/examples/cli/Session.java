@@ -7,7 +7,10 @@ import dev.flyregistry.graphql.GraphqlClient;
 import dev.flyregistry.http.HttpSettings;
 import dev.flyregistry.machines.MachinesClient;
 import dev.flyregistry.registry.ImageReference;
+import dev.flyregistry.registry.RegistryAuthenticationException;
 import dev.flyregistry.registry.RegistryClient;
+import dev.flyregistry.registry.RegistryDeniedException;
+import dev.flyregistry.registry.RegistryException;
 import dev.flyregistry.testkit.FlyEmulator;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -48,6 +51,7 @@ final class Session implements AutoCloseable {
   private FlyEmulator emulator;
   private final List<AutoCloseable> toClose = new ArrayList<>();
   private FlyToken token;
+  private Credentials registryCredentials;
 
   private Session(CommandSpec spec, CommonOptions options) {
     this.spec = spec;
@@ -208,6 +212,7 @@ final class Session implements AutoCloseable {
       }
       chain = explicit.orElse(chain);
     }
+    registryCredentials = chain;
     RegistryClient client =
         RegistryClient.builder()
             .credentials(chain)
@@ -216,6 +221,45 @@ final class Session implements AutoCloseable {
             .build();
     toClose.add(client);
     return client;
+  }
+
+  /**
+   * What a command-line user can do about an authentication failure of a registry for which the
+   * session found no credentials: empty for other failures, and when credentials were found (they
+   * were refused, which the message says).
+   */
+  Optional<String> credentialsHint(Throwable failure) {
+    if (!(failure instanceof RegistryAuthenticationException
+            || failure instanceof RegistryDeniedException)
+        || registryCredentials == null) {
+      return Optional.empty();
+    }
+    Optional<String> host = ((RegistryException) failure).registry();
+    if (host.isEmpty() || hasCredentials(host.get())) {
+      return Optional.empty();
+    }
+    String h = host.get();
+    if (h.equals(flyRegistry())) {
+      return Optional.of(
+          "no credentials were found for "
+              + h
+              + ": pass --token TOKEN or set FLY_ACCESS_TOKEN (`fly auth token` prints one), pass"
+              + " --creds x:TOKEN, or run `flyreg auth docker --token TOKEN` once");
+    }
+    return Optional.of(
+        "no credentials were found for "
+            + h
+            + ": pass --creds USER:PASSWORD, or run `docker login "
+            + h
+            + "` (flyreg reads Docker's config.json)");
+  }
+
+  private boolean hasCredentials(String host) {
+    try {
+      return registryCredentials.lookup(host).isPresent();
+    } catch (RuntimeException e) {
+      return true; // a source that fails (a credential helper) is a source: no advice
+    }
   }
 
   /** A Machines API client; deploys check the image with {@code registry} first. */

@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.flyregistry.testkit.EmulatedImage;
+import dev.flyregistry.testkit.FlyEmulator;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Base64;
 import org.junit.jupiter.api.Test;
 
@@ -115,6 +117,80 @@ class FlyregCommandsTest extends EmulatorCliTestBase {
     assertThat(array.get(0).get("digest").asText()).isEqualTo(v1.digest().toString());
     assertThat(array.get(1).get("present").asBoolean()).isFalse();
     assertThat(array.get(1).get("reference").asText()).isEqualTo(ref + "-nope");
+  }
+
+  @Test
+  void existsReportsEveryReferenceWhenOneIsDenied() {
+    String app = newApp();
+    EmulatedImage v1 = fly.pushImage(app, "v1");
+    String org = fly.createOrganization("other-org-" + IDS.incrementAndGet());
+    String other = "exists-other-" + IDS.incrementAndGet();
+    fly.createApp(org, other);
+    fly.pushImage(other, "v1");
+    String present = fly.registryHost() + "/" + app + ":v1";
+    String missing = fly.registryHost() + "/" + app + ":nope";
+    String denied = fly.registryHost() + "/" + other + ":v1";
+    Cli.Result r = cli.run(fly, token, "exists", present, missing, denied);
+    assertThat(r.code()).isEqualTo(3);
+    assertThat(r.outLines()).hasSize(3);
+    assertThat(r.outLines().get(0)).isEqualTo(present + " present " + v1.digest());
+    assertThat(r.outLines().get(1)).isEqualTo(missing + " missing");
+    assertThat(r.outLines().get(2)).startsWith(denied + " denied ").contains("403");
+    assertThat(r.err()).isEqualTo("flyreg: could not check 1 of 3 reference(s)\n");
+    for (String part : token.split(",")) {
+      assertThat(r.out() + r.err()).doesNotContain(part);
+    }
+  }
+
+  @Test
+  void existsJsonNamesTheErrorOfADeniedReference() throws Exception {
+    String app = newApp();
+    fly.pushImage(app, "v1");
+    String org = fly.createOrganization("other-org-" + IDS.incrementAndGet());
+    String other = "exists-other-" + IDS.incrementAndGet();
+    fly.createApp(org, other);
+    String present = fly.registryHost() + "/" + app + ":v1";
+    String denied = fly.registryHost() + "/" + other + ":v1";
+    Cli.Result r = cli.run(fly, token, "exists", "--json", denied, present);
+    assertThat(r.code()).isEqualTo(3);
+    JsonNode array = JSON.readTree(r.out());
+    assertThat(array.size()).isEqualTo(2);
+    assertThat(array.get(0).get("reference").asText()).isEqualTo(denied);
+    assertThat(array.get(0).has("present")).isFalse();
+    assertThat(array.get(0).get("error").asText()).isEqualTo("denied");
+    assertThat(array.get(0).get("message").asText()).contains("403");
+    assertThat(array.get(1).get("present").asBoolean()).isTrue();
+  }
+
+  @Test
+  void existsWithoutCredentialsAdvisesCommandLineOptionsNotJavaCode() {
+    String app = newApp();
+    fly.pushImage(app, "v1");
+    String ref = fly.registryHost() + "/" + app + ":v1";
+    Cli.Result r = cli.run("exists", ref);
+    assertThat(r.code()).isEqualTo(3);
+    assertThat(r.out() + r.err()).doesNotContain("Credentials.").doesNotContain("build it with");
+    assertThat(r.out()).startsWith(ref + " unauthorized ").contains("401");
+    assertThat(r.errLines())
+        .containsExactly(
+            "flyreg: could not check 1 of 1 reference(s)",
+            "flyreg: hint: no credentials were found for "
+                + fly.registryHost()
+                + ": pass --creds USER:PASSWORD, or run `docker login "
+                + fly.registryHost()
+                + "` (flyreg reads Docker's config.json)");
+  }
+
+  @Test
+  void manifestInspectWithoutCredentialsAdvisesCommandLineOptions() {
+    String app = newApp();
+    fly.pushImage(app, "v1");
+    Cli.Result r = cli.run("manifest", "inspect", fly.registryHost() + "/" + app + ":v1");
+    assertThat(r.code()).isEqualTo(3);
+    assertThat(r.out()).isEmpty();
+    assertThat(r.err()).doesNotContain("Credentials.").doesNotContain("build it with");
+    assertThat(r.errLines()).hasSize(2);
+    assertThat(r.errLines().get(1)).startsWith("flyreg: hint: ").contains("--creds USER:PASSWORD");
   }
 
   @Test
@@ -295,6 +371,29 @@ class FlyregCommandsTest extends EmulatorCliTestBase {
     assertThat(node.get("succeeded").asBoolean()).isTrue();
     assertThat(node.get("release").get("status").asText()).isEqualTo("complete");
     assertThat(node.get("machines").get(0).get("status").asText()).isEqualTo("updated");
+  }
+
+  @Test
+  void failedDeployDoesNotClaimToHaveDeployed() {
+    // an emulator of its own whose Machines API wait gives up at once, not after a minute
+    try (FlyEmulator quick = FlyEmulator.builder().maxWait(Duration.ofMillis(50)).start()) {
+      quick.createOrganization("personal");
+      String quickToken = quick.createToken("personal");
+      quick.createApp("personal", "allfail");
+      quick.pushImage("allfail", "v1");
+      String machine = quick.createMachine("allfail", "registry.fly.io/allfail:v0");
+      quick.failNextLaunch("allfail", machine, "failed");
+      String image = quick.registryHost() + "/allfail:v1";
+      Cli.Result r = cli.run(quick, quickToken, "deploy", "-a", "allfail", "-i", image);
+      assertThat(r.code()).isEqualTo(4);
+      assertThat(r.out()).doesNotContain("Deployed");
+      assertThat(r.outLines().get(0))
+          .isEqualTo(
+              "Deploy of " + image + " to app allfail failed: 1 of 1 machine(s) not updated");
+      assertThat(r.outLines().get(1)).startsWith("  machine " + machine + " not_started");
+      assertThat(r.out()).contains("Release v1 failed: 0 of 1 machine(s) run the image");
+      assertThat(r.err()).startsWith("flyreg: deploy of " + image);
+    }
   }
 
   @Test
