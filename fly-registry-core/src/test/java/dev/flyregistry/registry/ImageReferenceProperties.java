@@ -3,15 +3,12 @@ package dev.flyregistry.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.flyregistry.testing.Samples;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import java.util.function.BiFunction;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.Example;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
+import org.junit.jupiter.api.Test;
 
 /**
  * Property-based tests of {@link ImageReference} and {@link Digest} parsing: valid references from
@@ -22,101 +19,105 @@ import net.jqwik.api.Provide;
 class ImageReferenceProperties {
   private static final String HEX = "0123456789abcdef";
 
-  /** Lower-case letters and digits, 1 to {@code maxLength} of them. */
-  private static Arbitrary<String> lowerAlnum(int maxLength) {
-    return Arbitraries.strings()
-        .withChars("abcdefghijklmnopqrstuvwxyz0123456789")
-        .ofMinLength(1)
-        .ofMaxLength(maxLength);
+  private static final String LOWER_ALNUM = "abcdefghijklmnopqrstuvwxyz0123456789";
+  private static final String TAG_CHARS =
+      "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_";
+
+  /** A path component: one to three runs of letters and digits joined by separators. */
+  static String component(Random r) {
+    String a = Samples.chars(r, LOWER_ALNUM, 1, 8);
+    String sep = Samples.oneOf(r, ".", "_", "__", "-", "--", "---");
+    String b = Samples.chars(r, LOWER_ALNUM, 1, 8);
+    return switch (r.nextInt(3)) {
+      case 0 -> a;
+      case 1 -> a + sep + b;
+      default -> a + sep + b + sep + a;
+    };
   }
 
-  @Provide
-  Arbitrary<String> component() {
-    Arbitrary<String> alnum = lowerAlnum(8);
-    Arbitrary<String> sep = Arbitraries.of(".", "_", "__", "-", "--", "---");
-    return Combinators.combine(alnum, sep, alnum, Arbitraries.integers().between(0, 2))
-        .as((a, s, b, n) -> n == 0 ? a : n == 1 ? a + s + b : a + s + b + s + a);
+  static String host(Random r) {
+    String named =
+        Samples.chars(r, LOWER_ALNUM, 1, 10)
+            + "."
+            + Samples.chars(r, LOWER_ALNUM, 1, 10)
+            + "."
+            + Samples.oneOf(r, "io", "com", "dev");
+    return switch (r.nextInt(5)) {
+      case 0 -> "registry.fly.io";
+      case 1 -> named;
+      case 2 -> named + ":" + Samples.between(r, 1, 65535);
+      case 3 -> "127.0.0.1:" + Samples.between(r, 1, 65535);
+      default -> "localhost:5000";
+    };
   }
 
-  @Provide
-  Arbitrary<String> host() {
-    Arbitrary<String> label = lowerAlnum(10);
-    Arbitrary<String> named =
-        Combinators.combine(label, label, Arbitraries.of("io", "com", "dev"))
-            .as((a, b, tld) -> a + "." + b + "." + tld);
-    Arbitrary<String> withPort =
-        Combinators.combine(named, Arbitraries.integers().between(1, 65535))
-            .as((h, p) -> h + ":" + p);
-    Arbitrary<String> ip = Arbitraries.integers().between(1, 65535).map(p -> "127.0.0.1:" + p);
-    return Arbitraries.oneOf(
-        Arbitraries.just("registry.fly.io"),
-        named,
-        withPort,
-        ip,
-        Arbitraries.just("localhost:5000"));
+  /** A tag: a word character, then up to 127 of letters, digits, '.', '_' and '-'. */
+  static String tag(Random r) {
+    return Samples.chars(r, TAG_CHARS, 1, 1) + Samples.chars(r, TAG_CHARS + ".-", 0, 127);
   }
 
-  @Provide
-  Arbitrary<String> tag() {
-    Arbitrary<Character> first =
-        Arbitraries.chars().range('a', 'z').range('A', 'Z').range('0', '9').with('_');
-    Arbitrary<String> rest =
-        Arbitraries.strings()
-            .withCharRange('a', 'z')
-            .withCharRange('A', 'Z')
-            .withCharRange('0', '9')
-            .withChars("._-")
-            .ofMaxLength(127);
-    return Combinators.combine(first, rest).as((f, r) -> f + r);
+  static String digest(Random r) {
+    return r.nextBoolean()
+        ? "sha256:" + Samples.chars(r, HEX, 64, 64)
+        : "sha512:" + Samples.chars(r, HEX, 128, 128);
   }
 
-  @Provide
-  Arbitrary<String> digest() {
-    return Arbitraries.oneOf(
-        Arbitraries.strings().withChars(HEX).ofLength(64).map(h -> "sha256:" + h),
-        Arbitraries.strings().withChars(HEX).ofLength(128).map(h -> "sha512:" + h));
-  }
-
-  @Provide
-  Arbitrary<String> validReference() {
-    Arbitrary<String> repo =
-        component().list().ofMinSize(1).ofMaxSize(4).map(l -> String.join("/", l));
-    return Combinators.combine(host(), repo, tag().injectNull(0.3), digest().injectNull(0.6))
-        .as((h, r, t, d) -> h + "/" + r + (t == null ? "" : ":" + t) + (d == null ? "" : "@" + d))
-        .filter(s -> s.length() < 255 + 300);
+  static String validReference(Random r) {
+    List<String> components = new ArrayList<>();
+    for (int n = Samples.between(r, 1, 4); n > 0; n--) {
+      components.add(component(r));
+    }
+    String tag = r.nextInt(10) < 3 ? null : tag(r);
+    String digest = r.nextInt(10) < 6 ? null : digest(r);
+    return host(r)
+        + "/"
+        + String.join("/", components)
+        + (tag == null ? "" : ":" + tag)
+        + (digest == null ? "" : "@" + digest);
   }
 
   /** A valid reference with one edit: a character inserted, deleted, replaced, or doubled. */
-  @Provide
-  Arbitrary<String> nearValidReference() {
-    Arbitrary<Character> odd =
-        Arbitraries.of(
-            ':', '@', '/', '.', '-', '_', ' ', '\t', '\n', 'A', 'Z', '%', '#', '?', '\0', 'é',
+  static String nearValidReference(Random r) {
+    char odd =
+        Samples.oneOf(
+            r, ':', '@', '/', '.', '-', '_', ' ', '\t', '\n', 'A', 'Z', '%', '#', '?', '\0', 'é',
             '\u202e', '[', ']', '\\', '"');
     return oneEdit(
-        validReference(),
+        r,
+        validReference(r),
         10_000,
         odd,
         (s, i) -> s.substring(0, i) + s.substring(i) + s.substring(i));
   }
 
-  @Property(tries = 10_000)
-  void validReferencesParseAndRoundTrip(@ForAll("validReference") String input) {
-    ImageReference ref = ImageReference.parse(input);
-    assertThat(ImageReference.parse(ref.toString())).isEqualTo(ref);
-    assertThat(ref.registry()).isNotEmpty();
-    assertThat(ref.repository()).isNotEmpty();
+  @Test
+  void validReferencesParseAndRoundTrip() {
+    Samples.forAll(
+        random -> {
+          String input = validReference(random);
+          ImageReference ref = ImageReference.parse(input);
+          assertThat(ImageReference.parse(ref.toString())).isEqualTo(ref);
+          assertThat(ref.registry()).isNotEmpty();
+          assertThat(ref.repository()).isNotEmpty();
+        });
   }
 
-  @Property(tries = 10_000)
-  void nearValidReferencesParseOrGiveInvalidReferenceException(
-      @ForAll("nearValidReference") String input) {
-    checkParse(input);
+  @Test
+  void nearValidReferencesParseOrGiveInvalidReferenceException() {
+    Samples.forAll(
+        random -> {
+          String input = nearValidReference(random);
+          checkParse(input);
+        });
   }
 
-  @Property(tries = 10_000)
-  void noiseParsesOrGivesInvalidReferenceException(@ForAll String input) {
-    checkParse(input);
+  @Test
+  void noiseParsesOrGivesInvalidReferenceException() {
+    Samples.forAll(
+        random -> {
+          String input = Samples.noise(random);
+          checkParse(input);
+        });
   }
 
   private static void checkParse(String input) {
@@ -134,7 +135,7 @@ class ImageReferenceProperties {
   }
 
   /** Found by the properties: the host printed in lower case read back as a Docker Hub name. */
-  @Example
+  @Test
   void aHostRecognisableOnlyByItsCapitalsIsRefused() {
     for (String input : List.of("MyHost/app:v1", "localhostA5000/app")) {
       assertThatThrownBy(() -> ImageReference.parseDocker(input))
@@ -145,60 +146,57 @@ class ImageReferenceProperties {
     assertThat(ImageReference.parse("Registry.Fly.IO/app").registry()).isEqualTo("registry.fly.io");
   }
 
-  @Property(tries = 10_000)
-  void validDigestsParseAndRoundTrip(@ForAll("digest") String input) {
-    Digest d = Digest.parse(input);
-    assertThat(d.toString()).isEqualTo(input);
+  @Test
+  void validDigestsParseAndRoundTrip() {
+    Samples.forAll(
+        random -> {
+          String input = digest(random);
+          Digest d = Digest.parse(input);
+          assertThat(d.toString()).isEqualTo(input);
+        });
   }
 
-  @Provide
-  Arbitrary<String> nearValidDigest() {
+  static String nearValidDigest(Random r) {
     return oneEdit(
-        digest(),
+        r,
+        digest(r),
         200,
-        Arbitraries.of('G', 'A', 'F', ':', ' ', '0', 'é', '\n', '-'),
+        Samples.oneOf(r, 'G', 'A', 'F', ':', ' ', '0', 'é', '\n', '-'),
         (s, i) -> s.toUpperCase(java.util.Locale.ROOT));
   }
 
   /**
-   * {@code valid} with one edit at a generated position {@code i}: a character of {@code chars}
-   * inserted, the character at {@code i} deleted or replaced, or {@code otherEdit} of the string
-   * and {@code i}.
+   * {@code valid} with one edit at a generated position {@code i}: {@code c} inserted, the
+   * character at {@code i} deleted or replaced by {@code c}, or {@code otherEdit} of the string and
+   * {@code i}.
    */
-  private static Arbitrary<String> oneEdit(
-      Arbitrary<String> valid,
-      int maxPosition,
-      Arbitrary<Character> chars,
-      BiFunction<String, Integer, String> otherEdit) {
-    return Combinators.combine(
-            valid,
-            Arbitraries.integers().between(0, maxPosition),
-            chars,
-            Arbitraries.integers().between(0, 3))
-        .as(
-            (s, pos, c, kind) -> {
-              int i = pos % (s.length() + 1);
-              switch (kind) {
-                case 0:
-                  return s.substring(0, i) + c + s.substring(i);
-                case 1:
-                  return i < s.length() ? s.substring(0, i) + s.substring(i + 1) : s;
-                case 2:
-                  return i < s.length() ? s.substring(0, i) + c + s.substring(i + 1) : s + c;
-                default:
-                  return otherEdit.apply(s, i);
-              }
-            });
+  private static String oneEdit(
+      Random r, String s, int maxPosition, char c, BiFunction<String, Integer, String> otherEdit) {
+    int i = Samples.between(r, 0, maxPosition) % (s.length() + 1);
+    return switch (r.nextInt(4)) {
+      case 0 -> s.substring(0, i) + c + s.substring(i);
+      case 1 -> i < s.length() ? s.substring(0, i) + s.substring(i + 1) : s;
+      case 2 -> i < s.length() ? s.substring(0, i) + c + s.substring(i + 1) : s + c;
+      default -> otherEdit.apply(s, i);
+    };
   }
 
-  @Property(tries = 10_000)
-  void nearValidDigestsParseOrGiveInvalidDigestException(@ForAll("nearValidDigest") String input) {
-    checkDigest(input);
+  @Test
+  void nearValidDigestsParseOrGiveInvalidDigestException() {
+    Samples.forAll(
+        random -> {
+          String input = nearValidDigest(random);
+          checkDigest(input);
+        });
   }
 
-  @Property(tries = 10_000)
-  void noiseDigestsGiveInvalidDigestException(@ForAll String input) {
-    checkDigest(input);
+  @Test
+  void noiseDigestsGiveInvalidDigestException() {
+    Samples.forAll(
+        random -> {
+          String input = Samples.noise(random);
+          checkDigest(input);
+        });
   }
 
   private static void checkDigest(String input) {

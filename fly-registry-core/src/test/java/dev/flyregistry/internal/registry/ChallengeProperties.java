@@ -3,6 +3,7 @@ package dev.flyregistry.internal.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.flyregistry.internal.http.RetryAfter;
+import dev.flyregistry.testing.Samples;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,12 +17,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.LongRange;
+import org.junit.jupiter.api.Test;
 
 /**
  * {@code WWW-Authenticate} and {@code Retry-After} headers as servers might send them: well-formed
@@ -96,95 +92,112 @@ class ChallengeProperties {
     return b.toString();
   }
 
-  @Property(tries = 10_000)
-  void wellFormedChallengesParseToTheirSchemesAndParameters(@ForAll Random random) {
-    List<Spec> specs = specs(random);
-    String header = render(specs, random);
+  @Test
+  void wellFormedChallengesParseToTheirSchemesAndParameters() {
+    Samples.forAll(
+        random -> {
+          List<Spec> specs = specs(random);
+          String header = render(specs, random);
 
-    List<Challenge> parsed = Challenge.parse(header);
+          List<Challenge> parsed = Challenge.parse(header);
 
-    assertThat(parsed).as(header).hasSize(specs.size());
-    for (int i = 0; i < specs.size(); i++) {
-      assertThat(parsed.get(i).is(specs.get(i).scheme())).as(header).isTrue();
-      assertThat(parsed.get(i).params()).as(header).isEqualTo(specs.get(i).params());
-    }
+          assertThat(parsed).as(header).hasSize(specs.size());
+          for (int i = 0; i < specs.size(); i++) {
+            assertThat(parsed.get(i).is(specs.get(i).scheme())).as(header).isTrue();
+            assertThat(parsed.get(i).params()).as(header).isEqualTo(specs.get(i).params());
+          }
+        });
   }
 
-  @Property(tries = 10_000)
-  void nearValidChallengesNeverThrow(@ForAll Random random) {
-    String header = render(specs(random), random);
-    int i = random.nextInt(header.length() + 1);
-    String odd = "\",=\\ \t\u0000é";
-    String mutated =
-        switch (random.nextInt(3)) {
-          case 0 -> header.substring(0, i);
-          case 1 ->
-              header.substring(0, i)
-                  + odd.charAt(random.nextInt(odd.length()))
-                  + header.substring(i);
-          default ->
-              i < header.length() ? header.substring(0, i) + header.substring(i + 1) : header;
-        };
-    List<Challenge> parsed = Challenge.parse(List.of(mutated, header));
-    assertThat(parsed).isNotNull();
-    // whatever a scrambled challenge gives, the realm and scheme guards see plain strings
-    parsed.forEach(c -> assertThat(c.scheme()).isNotNull());
-    RegistryTransport.fromChallenges(parsed);
+  @Test
+  void nearValidChallengesNeverThrow() {
+    Samples.forAll(
+        random -> {
+          String header = render(specs(random), random);
+          int i = random.nextInt(header.length() + 1);
+          String odd = "\",=\\ \t\u0000é";
+          String mutated =
+              switch (random.nextInt(3)) {
+                case 0 -> header.substring(0, i);
+                case 1 ->
+                    header.substring(0, i)
+                        + odd.charAt(random.nextInt(odd.length()))
+                        + header.substring(i);
+                default ->
+                    i < header.length() ? header.substring(0, i) + header.substring(i + 1) : header;
+              };
+          List<Challenge> parsed = Challenge.parse(List.of(mutated, header));
+          assertThat(parsed).isNotNull();
+          // whatever a scrambled challenge gives, the realm and scheme guards see plain strings
+          parsed.forEach(c -> assertThat(c.scheme()).isNotNull());
+          RegistryTransport.fromChallenges(parsed);
+        });
   }
 
-  @Property(tries = 10_000)
-  void noiseNeverThrows(@ForAll String header) {
-    List<Challenge> parsed = Challenge.parse(header);
-    assertThat(parsed).isNotNull();
-    RegistryTransport.fromChallenges(parsed);
+  @Test
+  void noiseNeverThrows() {
+    Samples.forAll(
+        random -> {
+          String header = Samples.noise(random);
+          List<Challenge> parsed = Challenge.parse(header);
+          assertThat(parsed).isNotNull();
+          RegistryTransport.fromChallenges(parsed);
+        });
   }
 
   private static final Clock CLOCK =
       Clock.fixed(Instant.parse("2026-11-27T12:00:00Z"), ZoneOffset.UTC);
 
-  @Property(tries = 10_000)
-  void retryAfterNoiseNeverThrowsNorGoesNegative(@ForAll String value) {
-    Optional<Duration> d = RetryAfter.parse(value, CLOCK);
-    d.ifPresent(x -> assertThat(x).isGreaterThanOrEqualTo(Duration.ZERO));
+  @Test
+  void retryAfterNoiseNeverThrowsNorGoesNegative() {
+    Samples.forAll(
+        random -> {
+          String value = Samples.noise(random);
+          Optional<Duration> d = RetryAfter.parse(value, CLOCK);
+          d.ifPresent(x -> assertThat(x).isGreaterThanOrEqualTo(Duration.ZERO));
+        });
   }
 
-  @Provide
-  Arbitrary<String> nearValidRetryAfter() {
-    Arbitrary<String> seconds = Arbitraries.longs().between(0, Long.MAX_VALUE).map(String::valueOf);
-    Arbitrary<String> dates =
-        Arbitraries.longs()
-            .between(-10_000_000L, 10_000_000L)
-            .map(
-                s ->
-                    DateTimeFormatter.RFC_1123_DATE_TIME.format(
-                        ZonedDateTime.ofInstant(CLOCK.instant().plusSeconds(s), ZoneOffset.UTC)));
-    Arbitrary<String> mutated =
-        Arbitraries.oneOf(seconds, dates)
-            .flatMap(
-                v ->
-                    Arbitraries.integers()
-                        .between(0, v.length())
-                        .flatMap(
-                            i ->
-                                Arbitraries.of("-", " ", "+", "0", "x", ",", "\t", "", "GMT", "99")
-                                    .map(c -> v.substring(0, i) + c + v.substring(i))));
-    return Arbitraries.oneOf(seconds, dates, mutated);
+  /** Seconds, an HTTP date (past or future), or either with one odd insertion. */
+  static String nearValidRetryAfter(Random r) {
+    String v =
+        r.nextBoolean()
+            ? String.valueOf(
+                Samples.oneOf(r, 0L, 1L, Long.MAX_VALUE, Samples.between(r, 0L, Long.MAX_VALUE)))
+            : DateTimeFormatter.RFC_1123_DATE_TIME.format(
+                ZonedDateTime.ofInstant(
+                    CLOCK.instant().plusSeconds(Samples.between(r, -10_000_000L, 10_000_000L)),
+                    ZoneOffset.UTC));
+    if (r.nextInt(3) > 0) {
+      return v;
+    }
+    int i = r.nextInt(v.length() + 1);
+    return v.substring(0, i)
+        + Samples.oneOf(r, "-", " ", "+", "0", "x", ",", "\t", "", "GMT", "99")
+        + v.substring(i);
   }
 
-  @Property(tries = 10_000)
-  void retryAfterNearValidNeverThrowsNorGoesNegative(@ForAll("nearValidRetryAfter") String value) {
-    Optional<Duration> d = RetryAfter.parse(value, CLOCK);
-    d.ifPresent(x -> assertThat(x).isGreaterThanOrEqualTo(Duration.ZERO));
+  @Test
+  void retryAfterNearValidNeverThrowsNorGoesNegative() {
+    Samples.forAll(
+        random -> {
+          String value = nearValidRetryAfter(random);
+          Optional<Duration> d = RetryAfter.parse(value, CLOCK);
+          d.ifPresent(x -> assertThat(x).isGreaterThanOrEqualTo(Duration.ZERO));
+        });
   }
 
-  @Property(tries = 10_000)
-  void retryAfterSecondsAndDatesMeanWhatTheySay(
-      @ForAll @LongRange(min = 0, max = 999_999_999L) long seconds) {
-    assertThat(RetryAfter.parse(String.valueOf(seconds), CLOCK))
-        .contains(Duration.ofSeconds(seconds));
-    String date =
-        DateTimeFormatter.RFC_1123_DATE_TIME.format(
-            ZonedDateTime.ofInstant(CLOCK.instant().plusSeconds(seconds), ZoneOffset.UTC));
-    assertThat(RetryAfter.parse(date, CLOCK)).contains(Duration.ofSeconds(seconds));
+  @Test
+  void retryAfterSecondsAndDatesMeanWhatTheySay() {
+    Samples.forAll(
+        random -> {
+          long seconds = Samples.between(random, 0L, 999_999_999L);
+          assertThat(RetryAfter.parse(String.valueOf(seconds), CLOCK))
+              .contains(Duration.ofSeconds(seconds));
+          String date =
+              DateTimeFormatter.RFC_1123_DATE_TIME.format(
+                  ZonedDateTime.ofInstant(CLOCK.instant().plusSeconds(seconds), ZoneOffset.UTC));
+          assertThat(RetryAfter.parse(date, CLOCK)).contains(Duration.ofSeconds(seconds));
+        });
   }
 }
