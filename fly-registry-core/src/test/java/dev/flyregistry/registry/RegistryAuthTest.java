@@ -115,12 +115,35 @@ class RegistryAuthTest {
       assertThatThrownBy(() -> c.exists(ref("app:v1")))
           .isInstanceOf(RegistryAuthenticationException.class)
           .hasMessageContaining("with no credentials")
-          .hasMessageContaining("credentials(Credentials.defaultChain())");
+          .hasMessageContaining("credentials(Credentials.defaultChain())")
+          .satisfies(
+              e -> {
+                // the advice for code is also a part of its own, apart from the problem
+                RegistryException r = (RegistryException) e;
+                assertThat(r.advice())
+                    .hasValueSatisfying(
+                        a ->
+                            assertThat(a)
+                                .startsWith("the client has no credentials for " + registry)
+                                .contains("credentials(Credentials.defaultChain())")
+                                .contains("credentials(Credentials.fly(token))"));
+                assertThat(r.problem())
+                    .contains("with no credentials")
+                    .doesNotContain("Credentials.")
+                    .doesNotContain("the client has no credentials");
+                assertThat(r.getMessage()).isEqualTo(r.problem() + "; " + r.advice().get());
+              });
     }
     try (RegistryClient c = client(Credentials.basic("x", "wrong-password"))) {
       assertThatThrownBy(() -> c.exists(ref("app:v1")))
           .isInstanceOf(RegistryAuthenticationException.class)
-          .hasMessageNotContaining("Credentials.defaultChain()");
+          .hasMessageNotContaining("Credentials.defaultChain()")
+          .satisfies(
+              e -> {
+                RegistryException r = (RegistryException) e;
+                assertThat(r.advice()).isEmpty();
+                assertThat(r.problem()).isEqualTo(r.getMessage());
+              });
     }
   }
 

@@ -179,7 +179,20 @@ class RegistryClientReadTest {
     assertThatThrownBy(() -> client.head(ref("app:v1")))
         .isInstanceOf(RegistryAuthenticationException.class)
         .hasMessageContaining("no credentials")
-        .hasMessageContaining("none were found for " + registry);
+        .hasMessageContaining("none were found for " + registry)
+        .satisfies(
+            e -> {
+              RegistryException r = (RegistryException) e;
+              assertThat(r.problem()).contains("none were found for " + registry);
+              assertThat(r.problem()).doesNotContain("Credentials.");
+              assertThat(r.advice())
+                  .hasValueSatisfying(
+                      a ->
+                          assertThat(a)
+                              .startsWith("the client has no credentials for " + registry)
+                              .contains("credentials(Credentials.defaultChain())"));
+              assertThat(r.getMessage()).isEqualTo(r.problem() + "; " + r.advice().get());
+            });
   }
 
   @Test

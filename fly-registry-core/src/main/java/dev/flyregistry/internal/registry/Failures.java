@@ -134,7 +134,7 @@ public final class Failures {
     List<RegistryError> errors = errors(ctx, body);
     if (code == 401) {
       return new RegistryAuthenticationException(
-          message + noCredentialsHint(ctx), code, errors, ctx.registry(), ctx.repository(), null);
+          message, noCredentialsAdvice(ctx), code, errors, ctx.registry(), ctx.repository(), null);
     }
     if (code == 403 || body.hasCode("DENIED")) {
       return new RegistryDeniedException(
@@ -184,7 +184,7 @@ public final class Failures {
     List<RegistryError> errors = errors(ctx, body);
     if (code == 401) {
       return new RegistryAuthenticationException(
-          message + noCredentialsHint(ctx), code, errors, ctx.registry(), ctx.repository(), null);
+          message, noCredentialsAdvice(ctx), code, errors, ctx.registry(), ctx.repository(), null);
     }
     if (code == 403) {
       return new RegistryDeniedException(
@@ -252,13 +252,14 @@ public final class Failures {
 
   /**
    * For a refusal of a client without credentials: how to give it some (a client built without
-   * {@code credentials(...)} is anonymous).
+   * {@code credentials(...)} is anonymous), as the exception's {@link RegistryException#advice()};
+   * null when the client has credentials for the registry.
    */
-  static String noCredentialsHint(Context ctx) {
+  static String noCredentialsAdvice(Context ctx) {
     if (!ctx.anonymous()) {
-      return "";
+      return null;
     }
-    return "; the client has no credentials for "
+    return "the client has no credentials for "
         + ctx.registry()
         + ": build it with credentials(Credentials.defaultChain()) (the Fly token, then docker's"
         + " config.json) or credentials(Credentials.fly(token))";
@@ -289,8 +290,8 @@ public final class Failures {
             + ctx.credentialSource()
             + ": "
             + why
-            + suffix(ctx, body)
-            + noCredentialsHint(ctx),
+            + suffix(ctx, body),
+        noCredentialsAdvice(ctx),
         401,
         errors(ctx, body),
         ctx.registry(),

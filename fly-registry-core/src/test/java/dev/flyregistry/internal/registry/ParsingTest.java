@@ -67,6 +67,68 @@ class ParsingTest {
   }
 
   @Test
+  void refusalsOfAnAnonymousClientCarryTheCredentialsAdviceApartFromTheProblem() {
+    Failures.Context anonymous =
+        new Failures.Context("registry.test", "app", Failures.NO_CREDENTIALS);
+    Failures.Context withCredentials =
+        new Failures.Context("registry.test", "app", "credentials from test");
+    String advice =
+        "the client has no credentials for registry.test: build it with"
+            + " credentials(Credentials.defaultChain()) (the Fly token, then docker's config.json)"
+            + " or credentials(Credentials.fly(token))";
+    okhttp3.HttpUrl realm = okhttp3.HttpUrl.get("https://auth.test/token");
+    java.time.Clock clock = java.time.Clock.systemUTC();
+    List<dev.flyregistry.registry.RegistryException> refused =
+        List.of(
+            Failures.status(
+                anonymous,
+                "HEAD manifest x",
+                response(401, okhttp3.ResponseBody.create(new byte[0], null), null),
+                clock),
+            Failures.tokenServiceStatus(
+                anonymous,
+                realm,
+                response(401, okhttp3.ResponseBody.create(new byte[0], null), null)),
+            Failures.authentication(
+                anonymous, "HEAD manifest x", "no", ErrorBody.parse(new byte[0])));
+    assertThat(refused)
+        .allSatisfy(
+            e -> {
+              assertThat(e)
+                  .isInstanceOf(dev.flyregistry.registry.RegistryAuthenticationException.class);
+              assertThat(e.advice()).contains(advice);
+              assertThat(e.problem())
+                  .contains("with no credentials")
+                  .doesNotContain("Credentials.");
+              assertThat(e.getMessage()).isEqualTo(e.problem() + "; " + advice);
+            });
+    List<dev.flyregistry.registry.RegistryException> withCredentialsRefused =
+        List.of(
+            Failures.status(
+                withCredentials,
+                "HEAD manifest x",
+                response(401, okhttp3.ResponseBody.create(new byte[0], null), null),
+                clock),
+            Failures.status(
+                withCredentials,
+                "HEAD manifest x",
+                response(403, okhttp3.ResponseBody.create(new byte[0], null), null),
+                clock),
+            Failures.tokenServiceStatus(
+                withCredentials,
+                realm,
+                response(401, okhttp3.ResponseBody.create(new byte[0], null), null)),
+            Failures.authentication(
+                withCredentials, "HEAD manifest x", "no", ErrorBody.parse(new byte[0])));
+    assertThat(withCredentialsRefused)
+        .allSatisfy(
+            e -> {
+              assertThat(e.advice()).isEmpty();
+              assertThat(e.problem()).isEqualTo(e.getMessage()).doesNotContain("Credentials.");
+            });
+  }
+
+  @Test
   void linkHeaderFindsNextAmongSeveralLinks() {
     assertThat(LinkHeader.find(List.of("</v2/a/tags/list?n=2&last=b>; rel=\"next\""), "next"))
         .contains("/v2/a/tags/list?n=2&last=b");
@@ -122,6 +184,11 @@ class ParsingTest {
   }
 
   private static okhttp3.Response response(okhttp3.ResponseBody body, String authorization) {
+    return response(403, body, authorization);
+  }
+
+  private static okhttp3.Response response(
+      int code, okhttp3.ResponseBody body, String authorization) {
     okhttp3.Request.Builder request =
         new okhttp3.Request.Builder().url("https://registry.test/v2/");
     if (authorization != null) {
@@ -130,8 +197,8 @@ class ParsingTest {
     return new okhttp3.Response.Builder()
         .request(request.build())
         .protocol(okhttp3.Protocol.HTTP_1_1)
-        .code(403)
-        .message("Forbidden")
+        .code(code)
+        .message(code == 401 ? "Unauthorized" : "Forbidden")
         .body(body)
         .build();
   }

@@ -161,7 +161,7 @@ final class ExistsCommand extends BaseCommand {
         return of(Optional.empty()); // a 404 in other words (NAME_UNKNOWN, ...)
       }
       // the line names the reference already: drop the message's own "HEAD manifest REF: "
-      String m = ExitCodes.withoutCodeAdvice(ExitCodes.oneLine(e));
+      String m = ExitCodes.oneLineWithoutCodeAdvice(e);
       String prefix = "HEAD manifest " + ref + ": ";
       if (m.startsWith(prefix)) {
         m = m.substring(prefix.length());

@@ -63,7 +63,7 @@ final class ExitCodes {
 
   /**
    * {@code failure} with {@code hint} attached (and the SDK's advice for Java code, which a
-   * command-line user cannot follow, removed from its message); {@code failure} itself without a
+   * command-line user cannot follow, left out of its message); {@code failure} itself without a
    * hint.
    */
   static RuntimeException withHint(RuntimeException failure, Optional<String> hint) {
@@ -71,21 +71,19 @@ final class ExitCodes {
       return failure;
     }
     return new CliException(
-        exitCode(failure), withoutCodeAdvice(oneLine(failure)), failure, hint.get());
+        exitCode(failure), oneLineWithoutCodeAdvice(failure), failure, hint.get());
   }
 
-  private static final String NO_CREDENTIALS_ADVICE = "; the client has no credentials for ";
-
   /**
-   * The message without the SDK's advice to build the client with credentials (the CLI builds the
-   * client; {@link Session#credentialsHint} says which options give it credentials).
+   * As {@link #oneLine}, without the SDK's advice for Java code ({@link
+   * RegistryException#advice()}, such as building the client with credentials: the CLI builds the
+   * client, and {@link Session#credentialsHint} says which options give it credentials).
    */
-  static String withoutCodeAdvice(String message) {
-    int i = message.indexOf(NO_CREDENTIALS_ADVICE);
-    if (i >= 0 && message.indexOf("credentials(", i) > 0) {
-      return message.substring(0, i);
+  static String oneLineWithoutCodeAdvice(Throwable t) {
+    if (t instanceof RegistryException r && r.advice().isPresent()) {
+      return oneLine(r.problem(), t);
     }
-    return message;
+    return oneLine(t);
   }
 
   static int exitCode(Throwable t) {
@@ -134,7 +132,12 @@ final class ExitCodes {
 
   /** One line: the message with line breaks folded, or the exception's type when it has none. */
   static String oneLine(Throwable t) {
-    String m = t.getMessage();
+    return oneLine(t.getMessage(), t);
+  }
+
+  /** {@code message} on one line, or the type of {@code t} when it is null or blank. */
+  private static String oneLine(String message, Throwable t) {
+    String m = message;
     if (m == null || m.isBlank()) {
       m = t.getClass().getSimpleName();
     }
