@@ -5,6 +5,7 @@ import static dev.flyregistry.graphql.Fixtures.pageAnswer;
 import static dev.flyregistry.graphql.Fixtures.release;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -17,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -167,6 +169,83 @@ class ReleasesPagingTest {
         .isInstanceOf(GraphqlProtocolException.class)
         .hasMessageContaining("same endCursor");
     assertThat(server.getRequestCount()).isEqualTo(2);
+  }
+
+  @Test
+  void aCursorCycleIsAProtocolErrorNotALoop() {
+    // Cursors a, b, a, b, ...: no cursor follows itself, yet the walk would never end. The
+    // server gives up after 20 pages so that a client without cycle detection still stops.
+    server.setDispatcher(
+        new Dispatcher() {
+          @Override
+          public MockResponse dispatch(RecordedRequest request) {
+            int n = requests.size();
+            requests.add(Fixtures.body(request));
+            return json(
+                pageAnswer(
+                    List.of(release(100 - n, "a", null, null)),
+                    n < 20,
+                    n % 2 == 0 ? "a" : "b",
+                    100));
+          }
+        });
+
+    assertThatThrownBy(() -> client.releases().stream("app", 1).count())
+        .isInstanceOf(GraphqlProtocolException.class)
+        .hasMessageContaining("endCursor");
+    assertThat(requests).hasSize(3);
+  }
+
+  @Test
+  void afterAPagingErrorTheIteratorNeitherReplaysThePageNorAsksAgain() {
+    server.enqueue(json(pageAnswer(List.of(release(3, "a", null, null)), true, "same", 3)));
+    server.enqueue(json(pageAnswer(List.of(release(3, "a", null, null)), true, "same", 3)));
+    server.enqueue(json(pageAnswer(List.of(release(3, "a", null, null)), true, "same", 3)));
+
+    ReleaseIterator it = client.releases().iterator("app", 1);
+    assertThat(it.next().version()).isEqualTo(3);
+    GraphqlProtocolException first =
+        catchThrowableOfType(GraphqlProtocolException.class, it::hasNext);
+    assertThat(first).hasMessageContaining("same endCursor");
+
+    // A caller that catches the error and carries on must not get the repeated page, nor make
+    // the walk start over: the iterator stays failed.
+    assertThatThrownBy(it::hasNext).isSameAs(first);
+    assertThatThrownBy(it::next).isSameAs(first);
+    assertThat(server.getRequestCount()).isEqualTo(2);
+  }
+
+  @Test
+  void aNextPageWithoutCursorFailsForGoodWithoutRestartingTheWalk() {
+    server.enqueue(json(pageAnswer(List.of(release(2, "a", null, null)), true, null, 2)));
+    server.enqueue(json(pageAnswer(List.of(release(2, "a", null, null)), true, null, 2)));
+
+    ReleaseIterator it = client.releases().iterator("app", 1);
+    GraphqlProtocolException first =
+        catchThrowableOfType(GraphqlProtocolException.class, it::hasNext);
+
+    assertThatThrownBy(it::hasNext).isSameAs(first);
+    assertThat(server.getRequestCount()).isEqualTo(1);
+  }
+
+  @Test
+  void aFailedPageRequestIsAskedAgainByTheNextHasNext() throws Exception {
+    server.enqueue(json(pageAnswer(List.of(release(2, "a", null, null)), true, "c1", 2)));
+    server.enqueue(Fixtures.status(500, "boom"));
+    server.enqueue(json(pageAnswer(List.of(release(1, "b", null, null)), false, "c2", 2)));
+
+    ReleaseIterator it = client.releases().iterator("app", 1);
+    assertThat(it.next().version()).isEqualTo(2);
+    assertThatThrownBy(it::hasNext).isInstanceOf(GraphqlTransportException.class);
+
+    assertThat(it.next().version()).isEqualTo(1);
+    assertThat(it.hasNext()).isFalse();
+    assertThatThrownBy(it::next).isInstanceOf(NoSuchElementException.class);
+    assertThat(server.getRequestCount()).isEqualTo(3);
+    server.takeRequest();
+    server.takeRequest();
+    assertThat(Fixtures.body(server.takeRequest()).get("variables").get("after").asText())
+        .isEqualTo("c1");
   }
 
   @Test
