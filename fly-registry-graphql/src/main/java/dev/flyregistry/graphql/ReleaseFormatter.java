@@ -1,6 +1,7 @@
 package dev.flyregistry.graphql;
 
 import dev.flyregistry.graphql.internal.ReleaseJson;
+import dev.flyregistry.graphql.internal.TextWidth;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,7 +20,10 @@ import java.util.Objects;
  * email), {@code DATE} and {@code DOCKER IMAGE}, newest version first; or as a JSON array.
  *
  * <p>Dates are either absolute ({@code 2026-11-27T22:17:36Z}, the default) or relative to a clock
- * ({@code 5m ago}, as flyctl shows them). Immutable and thread-safe.
+ * ({@code 5m ago}, as flyctl shows them). Columns are aligned by the terminal columns text takes,
+ * so wide characters (CJK, most emoji) count two and combining marks none. {@link
+ * #withImageColumn(boolean) withImageColumn(false)} leaves out {@code DOCKER IMAGE}, as plain
+ * {@code fly releases} does. Immutable and thread-safe.
  *
  * <pre>{@code
  * System.out.print(ReleaseFormatter.absoluteDates().table(client.releases().list("my-app", 25)));
@@ -37,9 +41,11 @@ public final class ReleaseFormatter {
       DateTimeFormatter.ofPattern("yyyy-MM-dd").withZone(ZoneOffset.UTC);
 
   private final Clock clock;
+  private final boolean imageColumn;
 
-  private ReleaseFormatter(Clock clock) {
+  private ReleaseFormatter(Clock clock, boolean imageColumn) {
     this.clock = clock;
+    this.imageColumn = imageColumn;
   }
 
   /**
@@ -48,7 +54,7 @@ public final class ReleaseFormatter {
    * @return the formatter
    */
   public static ReleaseFormatter absoluteDates() {
-    return new ReleaseFormatter(null);
+    return new ReleaseFormatter(null, true);
   }
 
   /**
@@ -59,7 +65,19 @@ public final class ReleaseFormatter {
    * @return the formatter
    */
   public static ReleaseFormatter relativeDates(Clock clock) {
-    return new ReleaseFormatter(Objects.requireNonNull(clock, "clock"));
+    return new ReleaseFormatter(Objects.requireNonNull(clock, "clock"), true);
+  }
+
+  /**
+   * A formatter like this one whose tables have, or leave out, the last column, {@code DOCKER
+   * IMAGE} ({@code fly releases --image} shows it, plain {@code fly releases} does not). Formatters
+   * start with it. Does not change {@link #json(Collection)}.
+   *
+   * @param show whether tables have the image column
+   * @return the formatter
+   */
+  public ReleaseFormatter withImageColumn(boolean show) {
+    return show == imageColumn ? this : new ReleaseFormatter(clock, show);
   }
 
   /**
@@ -72,22 +90,24 @@ public final class ReleaseFormatter {
    */
   public String table(Collection<Release> releases) {
     List<Release> sorted = newestFirst(releases);
+    List<String> columns = imageColumn ? COLUMNS : COLUMNS.subList(0, COLUMNS.size() - 1);
     List<List<String>> rows = new ArrayList<>(sorted.size() + 1);
-    rows.add(COLUMNS);
+    rows.add(columns);
     for (Release r : sorted) {
-      rows.add(
+      List<String> row =
           List.of(
               "v" + r.version(),
               cell(r.status()),
               cell(r.description()),
               cell(r.userEmail().orElse("")),
               date(r.createdAt()),
-              cell(r.imageRef().orElse(""))));
+              cell(r.imageRef().orElse("")));
+      rows.add(row.subList(0, columns.size()));
     }
-    int[] widths = new int[COLUMNS.size()];
+    int[] widths = new int[columns.size()];
     for (List<String> row : rows) {
       for (int c = 0; c < widths.length; c++) {
-        widths[c] = Math.max(widths[c], row.get(c).length());
+        widths[c] = Math.max(widths[c], TextWidth.of(row.get(c)));
       }
     }
     StringBuilder sb = new StringBuilder();
@@ -97,7 +117,7 @@ public final class ReleaseFormatter {
         String v = row.get(c);
         line.append(v);
         if (c < widths.length - 1) {
-          line.append(" ".repeat(widths[c] - v.length())).append(GAP);
+          line.append(" ".repeat(widths[c] - TextWidth.of(v))).append(GAP);
         }
       }
       sb.append(line.toString().stripTrailing()).append('\n');

@@ -70,6 +70,63 @@ class ReleaseFormatterTest {
         .containsExactly("2026-10-01", "30s ago", "2h ago");
   }
 
+  /**
+   * The terminal column at which {@code part} starts in {@code line}, for the text of these tests:
+   * kana take two columns, combining marks none, everything else one.
+   */
+  static int column(String line, String part) {
+    return line.substring(0, line.indexOf(part))
+        .codePoints()
+        .map(c -> Character.getType(c) == Character.NON_SPACING_MARK ? 0 : c >= 0x3040 ? 2 : 1)
+        .sum();
+  }
+
+  @Test
+  void wideAndCombiningCharactersKeepTheColumnsAligned() {
+    Instant at = Instant.parse("2026-11-27T20:00:00Z");
+    List<Release> wide =
+        List.of(
+            release(3, "complete", "デプロイ", "ann@example.com", at, "registry.fly.io/app:v3"),
+            release(2, "complete", "Cafe\u0301", "bo@example.com", at, "registry.fly.io/app:v2"),
+            release(1, "complete", "Ship it now", "cy@example.com", at, "registry.fly.io/app:v1"));
+
+    List<String> lines = ReleaseFormatter.absoluteDates().table(wide).lines().toList();
+
+    // "デプロイ" takes eight terminal columns, "Café" (with a combining accent) four.
+    assertThat(lines.get(1)).startsWith("v3        complete   デプロイ      ann@example.com   ");
+    assertThat(lines.get(2))
+        .startsWith("v2        complete   Cafe\u0301          bo@example.com    ");
+    assertThat(lines.get(3)).startsWith("v1        complete   Ship it now   cy@example.com    ");
+    List<String> emails = List.of("ann@", "bo@", "cy@");
+    for (int row = 1; row < lines.size(); row++) {
+      String line = lines.get(row);
+      assertThat(column(line, emails.get(row - 1)))
+          .as(line)
+          .isEqualTo(column(lines.get(0), "USER"));
+      assertThat(column(line, "2026-")).as(line).isEqualTo(column(lines.get(0), "DATE"));
+      assertThat(column(line, "registry.")).as(line).isEqualTo(column(lines.get(0), "DOCKER"));
+    }
+  }
+
+  @Test
+  void theImageColumnCanBeLeftOut() {
+    ReleaseFormatter plain = ReleaseFormatter.absoluteDates().withImageColumn(false);
+    List<Release> wide =
+        List.of(
+            release(
+                2, "complete", "デプロイ", "ann@example.com", Instant.EPOCH, "registry.fly.io/a:v2"),
+            release(
+                1, "complete", "Deploy", "bo@example.com", Instant.EPOCH, "registry.fly.io/a:v1"));
+
+    assertThat(plain.table(wide))
+        .isEqualTo(
+            "VERSION   STATUS     DESCRIPTION   USER              DATE\n"
+                + "v2        complete   デプロイ      ann@example.com   1970-01-01T00:00:00Z\n"
+                + "v1        complete   Deploy        bo@example.com    1970-01-01T00:00:00Z\n");
+    assertThat(plain.table(List.of())).isEqualTo("VERSION   STATUS   DESCRIPTION   USER   DATE\n");
+    assertThat(plain.withImageColumn(true).table(wide)).contains("DOCKER IMAGE", "a:v2");
+  }
+
   @Test
   void emptyListPrintsTheHeader() {
     assertThat(ReleaseFormatter.absoluteDates().table(List.of()))

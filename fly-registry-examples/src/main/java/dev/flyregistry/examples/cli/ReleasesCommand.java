@@ -68,25 +68,16 @@ final class ReleasesCommand extends BaseCommand {
       session.out().print(withNewline(ReleaseFormatter.absoluteDates().json(releases)));
       return ExitCodes.OK;
     }
-    String table = ReleaseFormatter.relativeDates(Clock.systemUTC()).table(releases);
-    session.out().print(image ? table : withoutImageColumn(table));
+    session
+        .out()
+        .print(
+            ReleaseFormatter.relativeDates(Clock.systemUTC())
+                .withImageColumn(image)
+                .table(releases));
     return ExitCodes.OK;
   }
 
   private static String withNewline(String s) {
     return s.endsWith("\n") ? s : s + "\n";
-  }
-
-  /** The table without its last column: every row is padded to the same column offsets. */
-  static String withoutImageColumn(String table) {
-    int cut = table.indexOf(ReleaseFormatter.COLUMNS.get(ReleaseFormatter.COLUMNS.size() - 1));
-    StringBuilder b = new StringBuilder();
-    for (String line : table.split("\n", -1)) {
-      if (line.isEmpty()) {
-        continue;
-      }
-      b.append((line.length() > cut ? line.substring(0, cut) : line).stripTrailing()).append('\n');
-    }
-    return b.toString();
   }
 }

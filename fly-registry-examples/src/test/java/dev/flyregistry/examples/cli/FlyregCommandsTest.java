@@ -3,13 +3,19 @@ package dev.flyregistry.examples.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.flyregistry.auth.FlyToken;
 import dev.flyregistry.testkit.EmulatedImage;
 import dev.flyregistry.testkit.FlyEmulator;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Every command end to end against an in-process emulator, through picocli's execute. */
@@ -452,6 +458,39 @@ class FlyregCommandsTest extends EmulatorCliTestBase {
     assertThat(plain.code()).isZero();
     assertThat(plain.out()).doesNotContain("DOCKER IMAGE").doesNotContain(":v1");
     assertThat(plain.outLines().get(0)).matches("VERSION +STATUS +DESCRIPTION +USER +DATE");
+  }
+
+  /** Records a release with its own description, as a deploy through the REST API does. */
+  static void addRelease(String app, String image, String description) throws Exception {
+    String body =
+        JSON.writeValueAsString(
+            Map.of(
+                "app_name", app, "image", image, "description", description, "status", "complete"));
+    HttpResponse<String> r =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create(fly.releasesUrl() + "/releases"))
+                    .header("Authorization", FlyToken.parse(token).apiAuthorization())
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+  }
+
+  @Test
+  void releasesWithoutImageShowNoImageTextWhenADescriptionIsWide() throws Exception {
+    String app = newApp();
+    addRelease(app, "registry.fly.io/" + app + ":v1", "Deploy image");
+    addRelease(app, "registry.fly.io/" + app + ":v2", "デプロイ イメージ");
+
+    Cli.Result plain = cli.run(fly, token, "releases", "-a", app);
+
+    assertThat(plain.code()).as(plain.err()).isZero();
+    assertThat(plain.out()).doesNotContain("registry").doesNotContain("DOCKER IMAGE");
+    assertThat(plain.outLines()).hasSize(3);
+    assertThat(plain.outLines().get(1)).startsWith("v2 ").contains("デプロイ イメージ").endsWith(" ago");
+    assertThat(plain.outLines().get(2)).startsWith("v1 ").contains("Deploy image").endsWith(" ago");
   }
 
   @Test
