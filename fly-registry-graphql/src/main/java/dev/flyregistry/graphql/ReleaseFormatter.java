@@ -13,6 +13,7 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
+import java.util.regex.Pattern;
 
 /**
  * Renders releases the way {@code fly releases --image} prints them: an aligned table with the
@@ -35,6 +36,13 @@ public final class ReleaseFormatter {
       List.of("VERSION", "STATUS", "DESCRIPTION", "USER", "DATE", "DOCKER IMAGE");
 
   private static final String GAP = "   ";
+
+  /** Runs of control characters (line breaks, tabs, escapes) and line or paragraph separators. */
+  private static final Pattern CONTROLS = Pattern.compile("[\\p{Cc}\\u2028\\u2029]+");
+
+  /** Bidirectional embeddings, overrides and isolates: they would reorder the rest of the row. */
+  private static final Pattern BIDI_CONTROLS = Pattern.compile("[\\u202A-\\u202E\\u2066-\\u2069]");
+
   private static final DateTimeFormatter ABSOLUTE =
       DateTimeFormatter.ISO_INSTANT.withZone(ZoneOffset.UTC);
   private static final DateTimeFormatter OLD_DATE =
@@ -82,8 +90,10 @@ public final class ReleaseFormatter {
 
   /**
    * The releases as an aligned text table, header first, newest version first, one line per
-   * release, each line ending in {@code \n}. Line breaks and tabs inside values print as spaces;
-   * absent users and images print as empty cells.
+   * release, each line ending in {@code \n}. Line breaks, tabs and other control characters
+   * (terminal escapes included) inside values print as spaces and bidirectional overrides are
+   * dropped, so no value can break the table's lines or columns; absent users and images print as
+   * empty cells.
    *
    * @param releases the releases, in any order
    * @return the table
@@ -146,7 +156,7 @@ public final class ReleaseFormatter {
   }
 
   private static String cell(String s) {
-    return s.replaceAll("[\\r\\n\\t]+", " ").strip();
+    return CONTROLS.matcher(BIDI_CONTROLS.matcher(s).replaceAll("")).replaceAll(" ").strip();
   }
 
   private String date(Instant at) {

@@ -128,6 +128,29 @@ class ReleaseFormatterTest {
   }
 
   @Test
+  void controlCharactersAndOtherLineBreaksPrintAsSpaces() {
+    Instant at = Instant.parse("2026-11-27T20:00:00Z");
+    String description =
+        "Deploy\u001B[2J\u001B]0;owned\u0007image\u2028v2\u000Bnow\u0085\u202Eok\fdone";
+    List<Release> odd =
+        List.of(
+            release(2, "complete", description, "ann@example.com", at, "registry.fly.io/app:v2"));
+
+    String table = ReleaseFormatter.absoluteDates().table(odd);
+
+    assertThat(table.lines()).hasSize(2);
+    assertThat(table.lines().skip(1).findFirst().orElseThrow())
+        .isEqualTo(
+            "v2        complete   Deploy [2J ]0;owned image v2 now ok done   ann@example.com"
+                + "   2026-11-27T20:00:00Z   registry.fly.io/app:v2");
+    assertThat(table.codePoints())
+        .noneMatch(
+            c ->
+                c != '\n'
+                    && (Character.isISOControl(c) || Character.getType(c) == Character.FORMAT));
+  }
+
+  @Test
   void emptyListPrintsTheHeader() {
     assertThat(ReleaseFormatter.absoluteDates().table(List.of()))
         .isEqualTo("VERSION   STATUS   DESCRIPTION   USER   DATE   DOCKER IMAGE\n");
