@@ -98,6 +98,7 @@ public final class MachinesHttp implements AutoCloseable {
   private final HttpSettings settings;
   private final OkHttpClient client;
   private final RetryExecutor executor;
+  private final RetryExecutor mutationExecutor;
   private final RetryExecutor longPollExecutor;
   private final ActionRateLimiter limiter;
   private final IntervalFunction backoff;
@@ -123,6 +124,11 @@ public final class MachinesHttp implements AutoCloseable {
     this.settings = settings;
     this.client = HttpClients.create(settings);
     this.executor = new RetryExecutor(client, settings);
+    // OkHttp on its own repeats a request whose reused connection failed after it was sent, and
+    // one answered 408 (which Fly sends when its own deadline ran out, possibly after applying
+    // the change): neither may happen to a change, which the executor alone decides to repeat.
+    this.mutationExecutor =
+        new RetryExecutor(client.newBuilder().retryOnConnectionFailure(false).build(), settings);
     Duration slack = longestWait.plusSeconds(15);
     // OkHttp repeats a request answered 408 on its own; for a wait, 408 is the answer (timed out).
     OkHttpClient.Builder longPoll = client.newBuilder().retryOnConnectionFailure(false);
@@ -161,7 +167,10 @@ public final class MachinesHttp implements AutoCloseable {
   }
 
   private Answer send(Call call, boolean longPoll) {
-    RetryExecutor ex = longPoll ? longPollExecutor : executor;
+    RetryExecutor ex =
+        longPoll
+            ? longPollExecutor
+            : call.mode() == Mode.NOT_AFTER_SEND ? mutationExecutor : executor;
     byte[] body = call.body() == null ? null : write(call);
     int attempt = 1;
     while (true) {
