@@ -215,6 +215,36 @@ class MachinesTest {
   }
 
   @Test
+  void aWaitOfSixtySecondsOutlastsTheClientTimeoutsWhateverTheDeployWaitTimeout() {
+    // the deploy's wait timeout (short here) must not bound a wait asked for directly
+    List<Long> readTimeouts = new java.util.concurrent.CopyOnWriteArrayList<>();
+    List<Long> callTimeouts = new java.util.concurrent.CopyOnWriteArrayList<>();
+    okhttp3.OkHttpClient recording =
+        new okhttp3.OkHttpClient.Builder()
+            .addInterceptor(
+                chain -> {
+                  readTimeouts.add((long) chain.readTimeoutMillis());
+                  callTimeouts.add(chain.call().timeout().timeoutNanos() / 1_000_000L);
+                  return chain.proceed(chain.request());
+                })
+            .build();
+    fly.on(
+        "GET", "/v1/apps/app-1/machines/m1/wait", json(200, "{\"ok\":true,\"state\":\"started\"}"));
+    try (MachinesClient c =
+        fly.builder()
+            .http(fly.http().withOkHttpClient(recording).withCallTimeout(Duration.ofSeconds(20)))
+            .waitTimeout(Duration.ofSeconds(5))
+            .build()) {
+      c.machines().waitFor("app-1", "m1", "started", null, Duration.ofSeconds(60));
+    } finally {
+      recording.dispatcher().executorService().shutdown();
+    }
+    assertThat(fly.requests.get(0).getUrl().queryParameter("timeout")).isEqualTo("60");
+    assertThat(readTimeouts).singleElement().satisfies(t -> assertThat(t).isGreaterThan(60_000));
+    assertThat(callTimeouts).singleElement().satisfies(t -> assertThat(t).isGreaterThan(60_000));
+  }
+
+  @Test
   void waitTimeoutIsATypedErrorAndNotRetried() {
     fly.on(
         "GET",
