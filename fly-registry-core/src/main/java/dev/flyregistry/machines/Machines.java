@@ -20,6 +20,9 @@ import okhttp3.HttpUrl;
  * The machines of an app: list and read them, take and release leases, change the image of a
  * machine's configuration and wait for a state. Obtain it from {@link MachinesClient#machines()};
  * thread-safe.
+ *
+ * <p>A machine ID made of anything but letters, digits, {@code -} and {@code _} is refused with an
+ * {@link IllegalArgumentException} before any request is sent.
  */
 public final class Machines {
   /** The states {@link #waitFor} accepts. */
@@ -283,8 +286,24 @@ public final class Machines {
 
   private HttpUrl.Builder machine(String app, String machineId) {
     Objects.requireNonNull(machineId, "machineId");
-    if (machineId.isBlank() || machineId.contains("/")) {
-      throw new IllegalArgumentException("invalid machine ID '" + machineId + "'");
+    // Fly's machine IDs are hex; letters, digits, '-' and '_' keep the ID one path segment ("."
+    // and ".." would be resolved away, to the app or the machine list)
+    boolean valid =
+        !machineId.isEmpty()
+            && machineId
+                .chars()
+                .allMatch(
+                    c ->
+                        (c >= 'a' && c <= 'z')
+                            || (c >= 'A' && c <= 'Z')
+                            || (c >= '0' && c <= '9')
+                            || c == '-'
+                            || c == '_');
+    if (!valid) {
+      throw new IllegalArgumentException(
+          "invalid machine ID '"
+              + MachinesHttp.printable(machineId, 100)
+              + "': expected letters, digits, '-' or '_' (such as 3d8d9e4a0f1e89)");
     }
     return machines(app).addPathSegment(machineId);
   }

@@ -204,6 +204,30 @@ class MachinesTest {
   }
 
   @Test
+  void machineIdsThatAreNotOnePathSegmentAreRejectedBeforeAnyRequest() {
+    // "." and ".." would be resolved away by the URL ("..": GET /apps/app-1 read as a machine)
+    fly.on("GET", "/v1/apps/app-1", json(200, "{\"id\":\"app-id\",\"name\":\"app-1\"}"));
+    Lease lease = new Lease("..", "n", java.util.Optional.empty(), java.util.Optional.empty());
+    for (String id : List.of("..", ".", "", " ", "a/b", "m1 ", "m\n1", "m1?x=1", "m1#x")) {
+      assertThatThrownBy(() -> client.machines().get("app-1", id))
+          .as(id)
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("machine ID");
+      assertThatThrownBy(
+              () -> client.machines().acquireLease("app-1", id, Duration.ofSeconds(30), "x"))
+          .as(id)
+          .isInstanceOf(IllegalArgumentException.class);
+      assertThatThrownBy(
+              () -> client.machines().waitFor("app-1", id, "started", null, Duration.ofSeconds(5)))
+          .as(id)
+          .isInstanceOf(IllegalArgumentException.class);
+    }
+    assertThatThrownBy(() -> client.machines().releaseLease("app-1", lease))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThat(fly.requests).isEmpty();
+  }
+
+  @Test
   void waitSendsStateTimeoutAndVersion() {
     fly.on(
         "GET", "/v1/apps/app-1/machines/m1/wait", json(200, "{\"ok\":true,\"state\":\"started\"}"));

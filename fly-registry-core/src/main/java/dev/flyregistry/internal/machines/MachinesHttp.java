@@ -369,7 +369,7 @@ public final class MachinesHttp implements AutoCloseable {
    * Server text made safe for a one-line message: white space collapsed, control and bidirectional
    * formatting characters replaced by {@code ?}, bounded.
    */
-  static String printable(String text, int max) {
+  public static String printable(String text, int max) {
     StringBuilder b = new StringBuilder(Math.min(text.length(), max + 3));
     boolean space = false;
     for (int i = 0; i < text.length() && b.length() < max; i++) {
