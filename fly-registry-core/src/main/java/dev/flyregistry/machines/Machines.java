@@ -2,7 +2,6 @@ package dev.flyregistry.machines;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.flyregistry.internal.http.RetryExecutor.Mode;
 import dev.flyregistry.internal.machines.Json;
 import dev.flyregistry.internal.machines.MachinesHttp;
 import dev.flyregistry.internal.machines.MachinesHttp.Answer;
@@ -213,7 +212,10 @@ public final class Machines {
   }
 
   /**
-   * Waits until a machine reaches a state ({@code GET /apps/{app}/machines/{id}/wait}).
+   * Waits until a machine reaches a state ({@code GET /apps/{app}/machines/{id}/wait}). Like other
+   * reads, the request is repeated after a network error or a transient status, asking for what is
+   * left of {@code timeout} (at least a second); the API's 408 (the state was not reached in time)
+   * is not repeated.
    *
    * @param app the app name
    * @param machineId the machine ID
@@ -239,11 +241,12 @@ public final class Machines {
     if (version != null && !version.isBlank()) {
       url.addQueryParameter("version", version);
     }
-    // A 408 is the API's answer to a wait that ran out: not retried.
-    Call call = Call.get("machines.wait", url.build()).withMode(Mode.NOT_AFTER_SEND);
+    // Retried as a read on network errors and transient statuses; a 408 is the API's answer to a
+    // wait that ran out, and is not retried (see MachinesHttp#sendLongPoll).
+    Call call = Call.get("machines.wait", url.build());
     Answer answer;
     try {
-      answer = http.sendLongPoll(call);
+      answer = http.sendLongPoll(call, timeout);
     } catch (MachinesApiException e) {
       if (e.httpStatus() == 408) {
         throw new MachineWaitTimeoutException(machineId, state, e);

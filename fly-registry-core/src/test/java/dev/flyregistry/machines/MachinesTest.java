@@ -288,6 +288,39 @@ class MachinesTest {
   }
 
   @Test
+  void waitIsARetriedReadWhenTheEdgeFailsTransiently() {
+    fly.on(
+        "GET",
+        "/v1/apps/app-1/machines/m1/wait",
+        json(502, "{\"error\":\"bad gateway\"}"),
+        new MockResponse.Builder().code(503).addHeader("Retry-After", "2").build(),
+        json(200, "{\"ok\":true,\"state\":\"started\"}"));
+    client.machines().waitFor("app-1", "m1", "started", "v2", Duration.ofSeconds(30));
+    assertThat(fly.requests).hasSize(3);
+    assertThat(fly.sleeps).hasSize(2).endsWith(Duration.ofSeconds(2));
+    assertThat(fly.requests)
+        .allSatisfy(r -> assertThat(r.getUrl().queryParameter("version")).isEqualTo("v2"));
+  }
+
+  @Test
+  void aRepeatedWaitAsksOnlyForWhatIsLeftOfItsTimeout() {
+    fly.on(
+        "GET",
+        "/v1/apps/app-1/machines/m1/wait",
+        new MockResponse.Builder()
+            .code(504)
+            .headersDelay(1200, java.util.concurrent.TimeUnit.MILLISECONDS)
+            .build(),
+        json(408, "{\"error\":\"deadline_exceeded\"}"));
+    assertThatThrownBy(
+            () -> client.machines().waitFor("app-1", "m1", "started", null, Duration.ofSeconds(3)))
+        .isInstanceOf(MachineWaitTimeoutException.class);
+    assertThat(fly.requests)
+        .extracting(r -> r.getUrl().queryParameter("timeout"))
+        .containsExactly("3", "2");
+  }
+
+  @Test
   void waitRejectsBadStatesAndTimeouts() {
     assertThatThrownBy(
             () -> client.machines().waitFor("app-1", "m1", "running", null, Duration.ofSeconds(5)))
