@@ -74,6 +74,10 @@ public final class Apps {
    * create --generate-name}, trying another name while the API answers {@code name_taken} (a
    * bounded number of times, set with {@link MachinesClient.Builder#generatedNameAttempts(int)}).
    *
+   * <p>A create is never repeated. When its answer leaves open whether the app was created (no
+   * answer, 408, a 5xx), the name is looked up and the app returned if it exists; if that lookup
+   * fails too, the error names the app.
+   *
    * @param orgSlug the organization's slug, or {@code personal}
    * @return the app, with the name that was free
    * @throws AppNameTakenException when every generated name was taken
@@ -88,6 +92,8 @@ public final class Apps {
         return create(name, orgSlug);
       } catch (AppNameTakenException e) {
         last = e;
+      } catch (MachinesApiException e) {
+        return createdDespite(name, e);
       }
     }
     throw new AppNameTakenException(
@@ -98,6 +104,39 @@ public final class Apps {
             + "')",
         last.appName(),
         last);
+  }
+
+  /**
+   * After a create under a generated name failed: when the answer leaves open whether the app was
+   * created (no answer, 408, a 5xx, an unreadable success), the name is looked up, since the caller
+   * does not know it and could not find the app otherwise.
+   *
+   * @return the app, when it exists
+   * @throws MachinesApiException the original error when the app does not exist or the create was
+   *     refused; naming the app when the lookup failed too
+   */
+  private App createdDespite(String name, MachinesApiException failure) {
+    int code = failure.httpStatus();
+    if (code >= 400 && code < 500 && code != 408) {
+      throw failure;
+    }
+    Optional<App> found;
+    try {
+      found = get(name);
+    } catch (RuntimeException e) {
+      MachinesApiException unknown =
+          new MachinesApiException(
+              "app '"
+                  + name
+                  + "' may have been created (look it up with get(\""
+                  + name
+                  + "\")): "
+                  + failure.getMessage(),
+              failure);
+      unknown.addSuppressed(e);
+      throw unknown;
+    }
+    return found.orElseThrow(() -> failure);
   }
 
   /**

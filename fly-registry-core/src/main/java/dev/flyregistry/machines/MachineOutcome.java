@@ -20,7 +20,11 @@ public record MachineOutcome(
     UPDATED,
     /** The configuration holds the new image, but the machine did not reach {@code started}. */
     NOT_STARTED,
-    /** The update failed; the machine keeps its previous configuration. */
+    /**
+     * The update failed; the machine keeps its previous configuration. (When the update's answer
+     * left that open, the deploy read the machine again to tell; if that read failed too, its error
+     * is a suppressed exception of the {@link DeployFailedException}'s cause.)
+     */
     FAILED,
     /** Not attempted, because the deploy stopped at an earlier machine. */
     SKIPPED

@@ -2,7 +2,6 @@ package dev.flyregistry.machines;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.flyregistry.internal.http.RetryExecutor.Mode;
 import dev.flyregistry.internal.machines.Json;
 import dev.flyregistry.internal.machines.MachinesHttp;
 import dev.flyregistry.internal.machines.MachinesHttp.Answer;
@@ -20,6 +19,9 @@ import okhttp3.HttpUrl;
  * The machines of an app: list and read them, take and release leases, change the image of a
  * machine's configuration and wait for a state. Obtain it from {@link MachinesClient#machines()};
  * thread-safe.
+ *
+ * <p>A machine ID made of anything but letters, digits, {@code -} and {@code _} is refused with an
+ * {@link IllegalArgumentException} before any request is sent.
  */
 public final class Machines {
   /** The states {@link #waitFor} accepts. */
@@ -210,7 +212,10 @@ public final class Machines {
   }
 
   /**
-   * Waits until a machine reaches a state ({@code GET /apps/{app}/machines/{id}/wait}).
+   * Waits until a machine reaches a state ({@code GET /apps/{app}/machines/{id}/wait}). Like other
+   * reads, the request is repeated after a network error or a transient status, asking for what is
+   * left of {@code timeout} (at least a second); the API's 408 (the state was not reached in time)
+   * is not repeated.
    *
    * @param app the app name
    * @param machineId the machine ID
@@ -236,11 +241,12 @@ public final class Machines {
     if (version != null && !version.isBlank()) {
       url.addQueryParameter("version", version);
     }
-    // A 408 is the API's answer to a wait that ran out: not retried.
-    Call call = Call.get("machines.wait", url.build()).withMode(Mode.NOT_AFTER_SEND);
+    // Retried as a read on network errors and transient statuses; a 408 is the API's answer to a
+    // wait that ran out, and is not retried (see MachinesHttp#sendLongPoll).
+    Call call = Call.get("machines.wait", url.build());
     Answer answer;
     try {
-      answer = http.sendLongPoll(call);
+      answer = http.sendLongPoll(call, timeout);
     } catch (MachinesApiException e) {
       if (e.httpStatus() == 408) {
         throw new MachineWaitTimeoutException(machineId, state, e);
@@ -283,8 +289,24 @@ public final class Machines {
 
   private HttpUrl.Builder machine(String app, String machineId) {
     Objects.requireNonNull(machineId, "machineId");
-    if (machineId.isBlank() || machineId.contains("/")) {
-      throw new IllegalArgumentException("invalid machine ID '" + machineId + "'");
+    // Fly's machine IDs are hex; letters, digits, '-' and '_' keep the ID one path segment ("."
+    // and ".." would be resolved away, to the app or the machine list)
+    boolean valid =
+        !machineId.isEmpty()
+            && machineId
+                .chars()
+                .allMatch(
+                    c ->
+                        (c >= 'a' && c <= 'z')
+                            || (c >= 'A' && c <= 'Z')
+                            || (c >= '0' && c <= '9')
+                            || c == '-'
+                            || c == '_');
+    if (!valid) {
+      throw new IllegalArgumentException(
+          "invalid machine ID '"
+              + MachinesHttp.printable(machineId, 100)
+              + "': expected letters, digits, '-' or '_' (such as 3d8d9e4a0f1e89)");
     }
     return machines(app).addPathSegment(machineId);
   }

@@ -168,6 +168,61 @@ class AppsTest {
   }
 
   @Test
+  void generatedNameWhoseCreateLostItsAnswerIsLookedUpInsteadOfLost() {
+    String name = NameGenerator.generate(new Random(7));
+    fly.on("POST", "/v1/apps", json(502, "{\"error\":\"bad gateway\"}"));
+    fly.on(
+        "GET",
+        "/v1/apps/" + name,
+        json(
+            200,
+            "{\"id\":\"a1\",\"name\":\""
+                + name
+                + "\",\"status\":\"pending\",\"organization\":{\"slug\":\"personal\"}}"));
+    App app;
+    try (MachinesClient c = fly.builder().random(new Random(7)).build()) {
+      app = c.apps().createWithGeneratedName("personal");
+    }
+    assertThat(app.name()).isEqualTo(name);
+    assertThat(app.id()).contains("a1");
+    // the create was not repeated, under this name or another
+    assertThat(fly.requests("POST", "/v1/apps")).hasSize(1);
+  }
+
+  @Test
+  void generatedNameWhoseCreateFailedWithoutCreatingIsTheOriginalError() {
+    String name = NameGenerator.generate(new Random(7));
+    fly.on("POST", "/v1/apps", json(503, "{\"error\":\"unavailable\"}"));
+    fly.on("GET", "/v1/apps/" + name, json(404, "{\"error\":\"app not found\"}"));
+    try (MachinesClient c = fly.builder().random(new Random(7)).build()) {
+      assertThatThrownBy(() -> c.apps().createWithGeneratedName("personal"))
+          .isInstanceOfSatisfying(
+              MachinesApiException.class, e -> assertThat(e.httpStatus()).isEqualTo(503))
+          .hasMessageContaining("unavailable");
+    }
+    assertThat(fly.requests("POST", "/v1/apps")).hasSize(1);
+    assertThat(fly.requests("GET", "/v1/apps/" + name)).hasSize(1);
+  }
+
+  @Test
+  void generatedNameWhoseFateCannotBeToldIsNamedInTheError() {
+    String name = NameGenerator.generate(new Random(7));
+    fly.on("POST", "/v1/apps", json(502, "{\"error\":\"bad gateway\"}"));
+    fly.on("GET", "/v1/apps/" + name, json(500, "{\"error\":\"boom\"}"));
+    try (MachinesClient c = fly.builder().random(new Random(7)).build()) {
+      assertThatThrownBy(() -> c.apps().createWithGeneratedName("personal"))
+          .isInstanceOfSatisfying(
+              MachinesApiException.class,
+              e -> {
+                assertThat(e.httpStatus()).isEqualTo(502);
+                assertThat(e.getSuppressed()).hasSize(1);
+              })
+          .hasMessageContaining("'" + name + "' may have been created");
+    }
+    assertThat(fly.requests("POST", "/v1/apps")).hasSize(1);
+  }
+
+  @Test
   void getReturnsTheAppOrEmptyOn404() {
     fly.on(
         "GET",

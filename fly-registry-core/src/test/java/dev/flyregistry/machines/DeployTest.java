@@ -186,6 +186,83 @@ class DeployTest {
   }
 
   @Test
+  void updateAppliedDespiteAnErrorAnswerIsFoundOutAndTheDeployGoesOn() throws IOException {
+    app("app-1", "m1", "m2");
+    String m1 = "/v1/apps/app-1/machines/m1";
+    // Fly's edge answered 502, but the update went through: the machine has a new version
+    // holding the new image
+    fly.set("POST", m1, json(502, "{\"error\":\"bad gateway\"}"));
+    fly.set(
+        "GET",
+        m1,
+        json(200, machine("m1", "started", "m1-v1", CONFIG)),
+        json(
+            200,
+            machine("m1", "replacing", "m1-v2", CONFIG.replace("registry.fly.io/app:old", NEW))));
+
+    DeployResult result = client.deploy("app-1", NEW);
+
+    assertThat(result.succeeded()).isTrue();
+    assertThat(result.updatedMachines()).containsExactly("m1", "m2");
+    // the update was not repeated; the wait is for the version the update made
+    assertThat(fly.requests("POST", m1)).hasSize(1);
+    assertThat(fly.requests("GET", m1 + "/wait").get(0).getUrl().queryParameter("version"))
+        .isEqualTo("m1-v2");
+    assertThat(fly.requests("DELETE", m1 + "/lease")).hasSize(1);
+    assertThat(releaseStatuses()).containsExactly("complete");
+  }
+
+  @Test
+  void updateAnsweredWithAnUnreadableSuccessIsFoundOutToo() {
+    app("app-1", "m1");
+    String m1 = "/v1/apps/app-1/machines/m1";
+    fly.set("POST", m1, json(200, "{\"state\":\"replacing\"}"));
+    fly.set(
+        "GET",
+        m1,
+        json(200, machine("m1", "started", "m1-v1", CONFIG)),
+        json(
+            200,
+            machine("m1", "replacing", "m1-v2", CONFIG.replace("registry.fly.io/app:old", NEW))));
+
+    DeployResult result = client.deploy("app-1", NEW);
+
+    assertThat(result.updatedMachines()).containsExactly("m1");
+  }
+
+  @Test
+  void updateThatFailedAndWasNotAppliedStopsTheDeploy() {
+    app("app-1", "m1", "m2");
+    String m1 = "/v1/apps/app-1/machines/m1";
+    fly.set("POST", m1, json(503, "{\"error\":\"unavailable\"}"));
+
+    DeployFailedException e =
+        assertThrows(DeployFailedException.class, () -> client.deploy("app-1", NEW));
+
+    assertThat(e.result().machines())
+        .extracting(MachineOutcome::status)
+        .containsExactly(Status.FAILED, Status.SKIPPED);
+    assertThat(e.getCause()).hasMessageContaining("HTTP 503");
+    // read before the update, and once more to find out whether the update was applied
+    assertThat(fly.requests("GET", m1)).hasSize(2);
+    assertThat(fly.requests("POST", m1)).hasSize(1);
+    assertThat(fly.requests("GET", m1 + "/wait")).isEmpty();
+  }
+
+  @Test
+  void updateRefusedWithAClientErrorIsNotReadAgain() {
+    app("app-1", "m1");
+    String m1 = "/v1/apps/app-1/machines/m1";
+    fly.set("POST", m1, json(422, "{\"error\":\"invalid config\"}"));
+
+    DeployFailedException e =
+        assertThrows(DeployFailedException.class, () -> client.deploy("app-1", NEW));
+
+    assertThat(e.result().machines().get(0).status()).isEqualTo(Status.FAILED);
+    assertThat(fly.requests("GET", m1)).hasSize(1);
+  }
+
+  @Test
   void leaseIsReleasedWhenReadingTheMachineFails() {
     app("app-1", "m1");
     fly.set("GET", "/v1/apps/app-1/machines/m1", json(404, "{\"error\":\"machine not found\"}"));

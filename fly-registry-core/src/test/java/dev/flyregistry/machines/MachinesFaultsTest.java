@@ -127,6 +127,44 @@ class MachinesFaultsTest extends FaultsTestBase {
   }
 
   @Test
+  void aMutationOnAReusedConnectionIsNotRepeatedAfterAResetOnceSent() {
+    // a read first, so that the create goes out on a kept-alive connection that has served a
+    // response: OkHttp on its own repeats a request whose reused connection fails
+    server.enqueue(app().build());
+    server.enqueue(
+        new MockResponse.Builder()
+            .code(201)
+            .body(APP)
+            .onResponseStart(SocketEffect.ShutdownConnection.INSTANCE)
+            .build());
+    server.enqueue(new MockResponse.Builder().code(201).body(APP).build());
+
+    assertThat(client.apps().get("my-app")).isPresent();
+    Throwable t = catchThrowable(() -> client.apps().create("my-app", "personal"));
+    assertThat(t).isInstanceOf(MachinesApiException.class);
+    assertThat(((MachinesApiException) t).httpStatus()).isZero();
+    assertThat(server.getRequestCount()).isEqualTo(2);
+  }
+
+  @Test
+  void a408OnAMutationIsNotRepeated() {
+    // Fly answers 408 when its own deadline ran out, possibly after the change was applied;
+    // OkHttp on its own repeats a request answered 408
+    server.enqueue(
+        new MockResponse.Builder()
+            .code(408)
+            .addHeader("Content-Type", "application/json")
+            .body("{\"error\":\"deadline_exceeded\"}")
+            .build());
+    server.enqueue(new MockResponse.Builder().code(201).body(APP).build());
+
+    Throwable t = catchThrowable(() -> client.apps().create("my-app", "personal"));
+    assertThat(t).isInstanceOf(MachinesApiException.class);
+    assertThat(((MachinesApiException) t).httpStatus()).isEqualTo(408);
+    assertThat(server.getRequestCount()).isEqualTo(1);
+  }
+
+  @Test
   void aReadTimeoutEndsTyped() {
     enqueue(10, app().headersDelay(2, TimeUnit.SECONDS));
     try (MachinesClient c = client(http.withRetry(RetrySettings.defaults().withMaxAttempts(2)))) {

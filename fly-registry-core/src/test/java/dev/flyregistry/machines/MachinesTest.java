@@ -204,6 +204,30 @@ class MachinesTest {
   }
 
   @Test
+  void machineIdsThatAreNotOnePathSegmentAreRejectedBeforeAnyRequest() {
+    // "." and ".." would be resolved away by the URL ("..": GET /apps/app-1 read as a machine)
+    fly.on("GET", "/v1/apps/app-1", json(200, "{\"id\":\"app-id\",\"name\":\"app-1\"}"));
+    Lease lease = new Lease("..", "n", java.util.Optional.empty(), java.util.Optional.empty());
+    for (String id : List.of("..", ".", "", " ", "a/b", "m1 ", "m\n1", "m1?x=1", "m1#x")) {
+      assertThatThrownBy(() -> client.machines().get("app-1", id))
+          .as(id)
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("machine ID");
+      assertThatThrownBy(
+              () -> client.machines().acquireLease("app-1", id, Duration.ofSeconds(30), "x"))
+          .as(id)
+          .isInstanceOf(IllegalArgumentException.class);
+      assertThatThrownBy(
+              () -> client.machines().waitFor("app-1", id, "started", null, Duration.ofSeconds(5)))
+          .as(id)
+          .isInstanceOf(IllegalArgumentException.class);
+    }
+    assertThatThrownBy(() -> client.machines().releaseLease("app-1", lease))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThat(fly.requests).isEmpty();
+  }
+
+  @Test
   void waitSendsStateTimeoutAndVersion() {
     fly.on(
         "GET", "/v1/apps/app-1/machines/m1/wait", json(200, "{\"ok\":true,\"state\":\"started\"}"));
@@ -212,6 +236,36 @@ class MachinesTest {
     assertThat(r.getUrl().queryParameter("state")).isEqualTo("started");
     assertThat(r.getUrl().queryParameter("timeout")).isEqualTo("2");
     assertThat(r.getUrl().queryParameter("version")).isEqualTo("v2");
+  }
+
+  @Test
+  void aWaitOfSixtySecondsOutlastsTheClientTimeoutsWhateverTheDeployWaitTimeout() {
+    // the deploy's wait timeout (short here) must not bound a wait asked for directly
+    List<Long> readTimeouts = new java.util.concurrent.CopyOnWriteArrayList<>();
+    List<Long> callTimeouts = new java.util.concurrent.CopyOnWriteArrayList<>();
+    okhttp3.OkHttpClient recording =
+        new okhttp3.OkHttpClient.Builder()
+            .addInterceptor(
+                chain -> {
+                  readTimeouts.add((long) chain.readTimeoutMillis());
+                  callTimeouts.add(chain.call().timeout().timeoutNanos() / 1_000_000L);
+                  return chain.proceed(chain.request());
+                })
+            .build();
+    fly.on(
+        "GET", "/v1/apps/app-1/machines/m1/wait", json(200, "{\"ok\":true,\"state\":\"started\"}"));
+    try (MachinesClient c =
+        fly.builder()
+            .http(fly.http().withOkHttpClient(recording).withCallTimeout(Duration.ofSeconds(20)))
+            .waitTimeout(Duration.ofSeconds(5))
+            .build()) {
+      c.machines().waitFor("app-1", "m1", "started", null, Duration.ofSeconds(60));
+    } finally {
+      recording.dispatcher().executorService().shutdown();
+    }
+    assertThat(fly.requests.get(0).getUrl().queryParameter("timeout")).isEqualTo("60");
+    assertThat(readTimeouts).singleElement().satisfies(t -> assertThat(t).isGreaterThan(60_000));
+    assertThat(callTimeouts).singleElement().satisfies(t -> assertThat(t).isGreaterThan(60_000));
   }
 
   @Test
@@ -231,6 +285,39 @@ class MachinesTest {
         .hasMessageContaining("did not reach state 'started'");
     assertThat(fly.requests).hasSize(1);
     assertThat(fly.requests.get(0).getUrl().queryParameter("version")).isNull();
+  }
+
+  @Test
+  void waitIsARetriedReadWhenTheEdgeFailsTransiently() {
+    fly.on(
+        "GET",
+        "/v1/apps/app-1/machines/m1/wait",
+        json(502, "{\"error\":\"bad gateway\"}"),
+        new MockResponse.Builder().code(503).addHeader("Retry-After", "2").build(),
+        json(200, "{\"ok\":true,\"state\":\"started\"}"));
+    client.machines().waitFor("app-1", "m1", "started", "v2", Duration.ofSeconds(30));
+    assertThat(fly.requests).hasSize(3);
+    assertThat(fly.sleeps).hasSize(2).endsWith(Duration.ofSeconds(2));
+    assertThat(fly.requests)
+        .allSatisfy(r -> assertThat(r.getUrl().queryParameter("version")).isEqualTo("v2"));
+  }
+
+  @Test
+  void aRepeatedWaitAsksOnlyForWhatIsLeftOfItsTimeout() {
+    fly.on(
+        "GET",
+        "/v1/apps/app-1/machines/m1/wait",
+        new MockResponse.Builder()
+            .code(504)
+            .headersDelay(1200, java.util.concurrent.TimeUnit.MILLISECONDS)
+            .build(),
+        json(408, "{\"error\":\"deadline_exceeded\"}"));
+    assertThatThrownBy(
+            () -> client.machines().waitFor("app-1", "m1", "started", null, Duration.ofSeconds(3)))
+        .isInstanceOf(MachineWaitTimeoutException.class);
+    assertThat(fly.requests)
+        .extracting(r -> r.getUrl().queryParameter("timeout"))
+        .containsExactly("3", "2");
   }
 
   @Test

@@ -10,6 +10,7 @@ import dev.flyregistry.machines.Machine;
 import dev.flyregistry.machines.MachineOutcome;
 import dev.flyregistry.machines.MachineOutcome.Status;
 import dev.flyregistry.machines.Machines;
+import dev.flyregistry.machines.MachinesApiException;
 import dev.flyregistry.machines.NoMachinesException;
 import dev.flyregistry.registry.ImageReference;
 import java.time.Duration;
@@ -24,7 +25,9 @@ import org.slf4j.LoggerFactory;
  * Deploys an image to every machine of an app, one machine after the other: lease, update {@code
  * config.image}, wait for {@code started}, release the lease (always). The deploy is recorded as a
  * release that ends {@code complete} or {@code failed}. The first failing machine stops the deploy;
- * the machines after it are left as they were.
+ * the machines after it are left as they were. An update whose answer leaves open whether it was
+ * applied (no answer, a 5xx or 408, an unreadable success) is never repeated: the machine is read
+ * again, and when it holds the image in a new version the deploy goes on with it.
  */
 public final class Deployer {
   private static final Logger LOG = LoggerFactory.getLogger(Deployer.class);
@@ -90,7 +93,12 @@ public final class Deployer {
       try {
         Lease lease = machines.acquireLease(app, m.id(), leaseTtl, "fly-registry deploy " + image);
         try {
-          Machine updated = machines.updateImage(app, m.id(), image, lease);
+          Machine updated;
+          try {
+            updated = machines.updateImage(app, m.id(), image, lease);
+          } catch (MachinesApiException e) {
+            updated = appliedDespite(app, m, image, e).orElseThrow(() -> e);
+          }
           configUpdated = true;
           machines.waitFor(app, m.id(), "started", updated.instanceId().orElse(null), waitTimeout);
         } finally {
@@ -150,6 +158,44 @@ public final class Deployer {
           failure);
     }
     return result;
+  }
+
+  /**
+   * Finds out whether an update that ended in an error was applied all the same: an error status
+   * other than a refusal (4xx, except 408), no answer at all, or an unreadable success leave it
+   * open. The machine is read again: with the lease held, a new version whose configuration holds
+   * the image is this update's.
+   *
+   * @return the machine as updated, or empty when the update was refused or is not known to have
+   *     been applied
+   */
+  private Optional<Machine> appliedDespite(
+      String app, Machine before, String image, MachinesApiException failure) {
+    int code = failure.httpStatus();
+    if (code >= 400 && code < 500 && code != 408) {
+      return Optional.empty();
+    }
+    Optional<Machine> now;
+    try {
+      now = machines.get(app, before.id());
+    } catch (RuntimeException e) {
+      failure.addSuppressed(e);
+      return Optional.empty();
+    }
+    Optional<Machine> applied =
+        now.filter(
+            n ->
+                n.image().filter(image::equals).isPresent()
+                    && n.instanceId().isPresent()
+                    && before.instanceId().isPresent()
+                    && !n.instanceId().equals(before.instanceId()));
+    applied.ifPresent(
+        n ->
+            LOG.warn(
+                "the update of machine {} was applied although it answered: {}",
+                before.id(),
+                failure.getMessage()));
+    return applied;
   }
 
   private void release(String app, Lease lease) {

@@ -25,6 +25,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.UnaryOperator;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
@@ -98,6 +101,7 @@ public final class MachinesHttp implements AutoCloseable {
   private final HttpSettings settings;
   private final OkHttpClient client;
   private final RetryExecutor executor;
+  private final RetryExecutor mutationExecutor;
   private final RetryExecutor longPollExecutor;
   private final ActionRateLimiter limiter;
   private final IntervalFunction backoff;
@@ -123,6 +127,11 @@ public final class MachinesHttp implements AutoCloseable {
     this.settings = settings;
     this.client = HttpClients.create(settings);
     this.executor = new RetryExecutor(client, settings);
+    // OkHttp on its own repeats a request whose reused connection failed after it was sent, and
+    // one answered 408 (which Fly sends when its own deadline ran out, possibly after applying
+    // the change): neither may happen to a change, which the executor alone decides to repeat.
+    this.mutationExecutor =
+        new RetryExecutor(client.newBuilder().retryOnConnectionFailure(false).build(), settings);
     Duration slack = longestWait.plusSeconds(15);
     // OkHttp repeats a request answered 408 on its own; for a wait, 408 is the answer (timed out).
     OkHttpClient.Builder longPoll = client.newBuilder().retryOnConnectionFailure(false);
@@ -132,7 +141,14 @@ public final class MachinesHttp implements AutoCloseable {
     if (!settings.callTimeout().isZero() && settings.callTimeout().compareTo(slack) < 0) {
       longPoll.callTimeout(slack);
     }
-    this.longPollExecutor = new RetryExecutor(longPoll.build(), settings);
+    // A wait is a read, retried like one, except that 408 is its answer (the state was not reached
+    // in time), not a transient failure.
+    Set<Integer> transientForWaits = new TreeSet<>(settings.retry().retryableStatuses());
+    transientForWaits.remove(408);
+    this.longPollExecutor =
+        new RetryExecutor(
+            longPoll.build(),
+            settings.withRetry(settings.retry().withRetryableStatuses(transientForWaits)));
     this.limiter = new ActionRateLimiter(rateLimit, settings.sleeper());
     RetrySettings r = settings.retry();
     this.backoff =
@@ -150,18 +166,40 @@ public final class MachinesHttp implements AutoCloseable {
     return releasesEndpoint.newBuilder();
   }
 
-  /** Sends a call; a wait that may take up to the client's longest wait uses stretched timeouts. */
+  /** Sends a call. */
   public Answer send(Call call) {
-    return send(call, false);
+    return send(call, call.mode() == Mode.NOT_AFTER_SEND ? mutationExecutor : executor, url -> url);
   }
 
-  /** Sends a long-polling call (the machine {@code wait}). */
-  public Answer sendLongPoll(Call call) {
-    return send(call, true);
+  /**
+   * Sends a long-polling call (the machine {@code wait}, whose URL carries its {@code timeout} in
+   * seconds): with timeouts stretched beyond the longest wait, and, in idempotent mode, retried
+   * like a read except on 408. A repeated attempt asks for what is left of {@code timeout} (at
+   * least one second), so that retries do not stretch the wait much beyond it.
+   */
+  public Answer sendLongPoll(Call call, Duration timeout) {
+    long start = System.nanoTime();
+    return send(
+        call,
+        longPollExecutor,
+        url -> {
+          long leftMillis = timeout.toMillis() - (System.nanoTime() - start) / 1_000_000L;
+          long seconds = Math.max(1, (leftMillis + 999) / 1000);
+          return withQueryParameter(url, "timeout", Long.toString(seconds));
+        });
   }
 
-  private Answer send(Call call, boolean longPoll) {
-    RetryExecutor ex = longPoll ? longPollExecutor : executor;
+  /** The URL with the value of one query parameter replaced, keeping the parameters' order. */
+  private static HttpUrl withQueryParameter(HttpUrl url, String name, String value) {
+    HttpUrl.Builder b = url.newBuilder().query(null);
+    for (int i = 0; i < url.querySize(); i++) {
+      String n = url.queryParameterName(i);
+      b.addQueryParameter(n, n.equals(name) ? value : url.queryParameterValue(i));
+    }
+    return b.build();
+  }
+
+  private Answer send(Call call, RetryExecutor ex, UnaryOperator<HttpUrl> urlOfAttempt) {
     byte[] body = call.body() == null ? null : write(call);
     int attempt = 1;
     while (true) {
@@ -172,7 +210,7 @@ public final class MachinesHttp implements AutoCloseable {
         String[] retryAfterHolder = new String[1];
         raw =
             ex.execute(
-                () -> request(call, body),
+                () -> request(call, urlOfAttempt.apply(call.url()), body),
                 call.mode(),
                 response -> {
                   retryAfterHolder[0] = response.header("Retry-After");
@@ -242,10 +280,10 @@ public final class MachinesHttp implements AutoCloseable {
     return bytes;
   }
 
-  private Request request(Call call, byte[] body) {
+  private Request request(Call call, HttpUrl url, byte[] body) {
     Request.Builder b =
         new Request.Builder()
-            .url(call.url())
+            .url(url)
             .header("Authorization", authorization)
             .header("Accept", "application/json");
     if (call.leaseNonce() != null) {
@@ -360,7 +398,7 @@ public final class MachinesHttp implements AutoCloseable {
    * Server text made safe for a one-line message: white space collapsed, control and bidirectional
    * formatting characters replaced by {@code ?}, bounded.
    */
-  static String printable(String text, int max) {
+  public static String printable(String text, int max) {
     StringBuilder b = new StringBuilder(Math.min(text.length(), max + 3));
     boolean space = false;
     for (int i = 0; i < text.length() && b.length() < max; i++) {
