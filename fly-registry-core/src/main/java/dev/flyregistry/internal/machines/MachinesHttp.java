@@ -89,6 +89,21 @@ public final class MachinesHttp implements AutoCloseable {
     public Call withMode(Mode value) {
       return new Call(action, method, url, body, leaseNonce, value);
     }
+
+    /** The call without its body or the lease nonce (a secret for as long as the lease lasts). */
+    @Override
+    public String toString() {
+      return "Call["
+          + action
+          + " "
+          + method
+          + " "
+          + url
+          + (leaseNonce == null ? "" : ", with lease")
+          + ", "
+          + mode
+          + "]";
+    }
   }
 
   /** A successful answer. */
