@@ -135,6 +135,10 @@ public final class TarReader {
         } catch (NumberFormatException e) {
           throw new IOException("tar pax size \"" + pax.get("size") + "\" is not a number");
         }
+        if (size < 0) {
+          throw new IOException(
+              "tar pax size at offset " + (position - BLOCK) + " is negative: " + size);
+        }
       }
       Type type =
           switch (typeFlag) {
@@ -322,7 +326,8 @@ public final class TarReader {
       } catch (NumberFormatException e) {
         throw new IOException("malformed pax header record length");
       }
-      if (len <= sp - i + 1 || i + len > data.length || data[i + len - 1] != '\n') {
+      // compared as len > data.length - i: i + len overflows for a length near Integer.MAX_VALUE
+      if (len <= sp - i + 1 || len > data.length - i || data[i + len - 1] != '\n') {
         throw new IOException("malformed pax header record");
       }
       String rec = new String(data, sp + 1, i + len - sp - 2, StandardCharsets.UTF_8);

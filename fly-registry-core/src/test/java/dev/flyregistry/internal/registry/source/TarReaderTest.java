@@ -93,6 +93,21 @@ class TarReaderTest {
   }
 
   @Test
+  void malformedPaxRecordsAreReportedAsIoErrors() {
+    // a record length near Integer.MAX_VALUE after a first record: i + len overflowed and the
+    // check let it through to an array index out of bounds
+    byte[] overflow = "6 a=b\n2147483647 path=x\n".getBytes(StandardCharsets.US_ASCII);
+    assertThatThrownBy(() -> TarReader.parsePax(overflow))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("malformed pax");
+
+    byte[] negative = new TestTar().paxRecord("size", "-5").file("a", "hello").bytes();
+    assertThatThrownBy(() -> entries(negative))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("negative");
+  }
+
+  @Test
   void truncatedDataIsReported() throws IOException {
     byte[] full = new TestTar().file("a", random(2000, 4)).bytes();
     byte[] cut = java.util.Arrays.copyOf(full, 512 + 1000);

@@ -52,6 +52,12 @@ public final class TestTar {
     return this;
   }
 
+  /** A pax extended header record applying to the next entry (for malformed-archive tests). */
+  public TestTar paxRecord(String key, String value) {
+    pax(key, value);
+    return this;
+  }
+
   /** A regular file whose size field is in GNU base-256. */
   public TestTar base256File(String name, byte[] data) {
     header(name, "", '0', data.length, "", true, true);
