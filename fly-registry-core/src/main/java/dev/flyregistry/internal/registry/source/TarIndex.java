@@ -4,6 +4,7 @@ import java.io.BufferedInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.NoSuchFileException;
@@ -49,14 +50,59 @@ public final class TarIndex {
         InputStream in = new SeekingStream(ch)) {
       TarReader reader = new TarReader(in);
       TarReader.Entry e;
-      while ((e = reader.next()) != null) {
-        String name = normalize(e.name());
-        if (!name.isEmpty()) {
-          entries.put(name, e); // a later entry of the same name wins, as when extracting
+      try {
+        while ((e = reader.next()) != null) {
+          String name = normalize(e.name());
+          if (!name.isEmpty()) {
+            entries.put(name, e); // a later entry of the same name wins, as when extracting
+          }
         }
+      } catch (IOException x) {
+        ByteBuffer magic = ByteBuffer.allocate(6);
+        ch.position(0);
+        while (magic.hasRemaining() && ch.read(magic) >= 0) {
+          // read what the file has of its first bytes
+        }
+        String compression = compression(magic.array(), magic.position());
+        if (entries.isEmpty() && compression != null) {
+          throw new IOException(
+              "the file is "
+                  + compression
+                  + "-compressed, not a tar archive; blobs are read from the archive by seeking,"
+                  + " so decompress it first (or write it with `docker save -o` alone)",
+              x);
+        }
+        throw x;
       }
     }
     return new TarIndex(file, entries);
+  }
+
+  /** The compression a file starts with (gzip, bzip2, xz, zstd), or null. */
+  private static String compression(byte[] b, int n) {
+    if (n >= 2 && (b[0] & 0xff) == 0x1f && (b[1] & 0xff) == 0x8b) {
+      return "gzip";
+    }
+    if (n >= 3 && b[0] == 'B' && b[1] == 'Z' && b[2] == 'h') {
+      return "bzip2";
+    }
+    if (n >= 6
+        && (b[0] & 0xff) == 0xfd
+        && b[1] == '7'
+        && b[2] == 'z'
+        && b[3] == 'X'
+        && b[4] == 'Z'
+        && b[5] == 0) {
+      return "xz";
+    }
+    if (n >= 4
+        && (b[0] & 0xff) == 0x28
+        && (b[1] & 0xff) == 0xb5
+        && (b[2] & 0xff) == 0x2f
+        && (b[3] & 0xff) == 0xfd) {
+      return "zstd";
+    }
+    return null;
   }
 
   /**

@@ -16,10 +16,12 @@ import dev.flyregistry.registry.ManifestIndex;
 import dev.flyregistry.registry.MediaTypes;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -112,6 +114,23 @@ class ImageSourcesTest {
     assertThatThrownBy(() -> ImageSource.ociLayout(tmp))
         .isInstanceOf(ImageSourceException.class)
         .hasMessageContaining("no index.json");
+  }
+
+  @Test
+  void compressedArchiveIsReportedAsCompressedNotCorrupt() throws IOException {
+    Path tar = legacyArchive(new byte[10], new byte[20], "my-app:v1");
+    Path gz = tmp.resolve("saved.tar.gz");
+    try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(gz))) {
+      Files.copy(tar, out);
+    }
+    assertThatThrownBy(() -> ImageSource.dockerArchive(gz))
+        .isInstanceOf(ImageSourceException.class)
+        .hasMessageContaining(gz.toString())
+        .hasMessageContaining("gzip-compressed")
+        .hasMessageContaining("decompress it first");
+    assertThatThrownBy(() -> ImageSource.parse(gz + ":my-app:v1"))
+        .isInstanceOf(ImageSourceException.class)
+        .hasMessageContaining("gzip-compressed");
   }
 
   /** The legacy docker save format: manifest.json, a config, layer tars (one linked). */
