@@ -56,7 +56,8 @@ public interface ImageSource {
   String description();
 
   /**
-   * An OCI image layout directory holding exactly one image (one entry in {@code index.json}).
+   * An OCI image layout directory holding exactly one image: one entry in {@code index.json}, or
+   * several entries that all name the same manifest digest (one image under several ref names).
    *
    * @param dir the layout directory (with {@code index.json} and {@code blobs/})
    * @return the source; {@code index.json} is read now
@@ -82,7 +83,7 @@ public interface ImageSource {
   }
 
   /**
-   * A {@code docker save} archive holding one image.
+   * A {@code docker save} archive holding one image (possibly under several tags).
    *
    * <p>Two formats are read. When the archive contains an OCI layout ({@code index.json} and {@code
    * blobs/}, as written by Docker 25 and later, or an OCI archive), its image is used as it is.

@@ -185,7 +185,12 @@ public final class Sources {
     }
     Descriptor chosen = null;
     if (refName == null) {
-      if (entries.size() == 1) {
+      // one image saved under several tags (docker save app:v1 app:latest, skopeo copies to two
+      // ref names) is listed once per name, always with the same digest: still one image
+      boolean oneImage =
+          !entries.isEmpty()
+              && entries.stream().allMatch(d -> d.digest().equals(entries.get(0).digest()));
+      if (oneImage) {
         chosen = entries.get(0);
       } else if (entries.isEmpty()) {
         throw new ImageSourceException(where + ": index.json lists no image", null);

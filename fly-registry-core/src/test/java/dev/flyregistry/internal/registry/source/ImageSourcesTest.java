@@ -80,6 +80,29 @@ class ImageSourcesTest {
   }
 
   @Test
+  void oneImageUnderSeveralRefNamesNeedsNoName() throws IOException {
+    // docker save app:v1 app:latest (Docker 25 and later) lists the image once per tag
+    TestLayouts l = new TestLayouts();
+    byte[] layer = TestLayouts.random(500, 7);
+    TestLayouts.Blob m = l.image("linux", "amd64", layer);
+    l.tag(m, "v1").tag(m, "latest");
+    Path dir = l.writeTo(tmp.resolve("layout"));
+    Path tar = l.writeTar(tmp.resolve("saved.tar"), Map.of());
+
+    assertThat(ImageSource.ociLayout(dir).manifest().digest()).isEqualTo(m.digest());
+    assertThat(ImageSource.dockerArchive(tar).manifest().digest()).isEqualTo(m.digest());
+    assertThat(ImageSource.ociLayout(dir, "latest").manifest().digest()).isEqualTo(m.digest());
+
+    // two different images still need a name
+    TestLayouts.Blob other = l.image("linux", "arm64", TestLayouts.random(500, 8));
+    Path two = l.tag(other, "arm").writeTo(tmp.resolve("two"));
+    assertThatThrownBy(() -> ImageSource.ociLayout(two))
+        .isInstanceOf(ImageSourceException.class)
+        .hasMessageContaining("3 images")
+        .hasMessageContaining("v1, latest, arm");
+  }
+
+  @Test
   void missingOrWrongBlobsAreTypedErrors() throws IOException {
     TestLayouts l = new TestLayouts();
     byte[] layer = TestLayouts.random(1000, 4);
