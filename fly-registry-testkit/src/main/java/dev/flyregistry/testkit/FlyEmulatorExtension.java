@@ -125,9 +125,14 @@ public final class FlyEmulatorExtension
     }
   }
 
-  /** Closes the emulator when JUnit closes the class's store. */
+  /**
+   * Closes the emulator when JUnit closes the class's store: as an {@code AutoCloseable} on JUnit
+   * 5.13 and later (which warn about a {@code CloseableResource} alone), as a {@code
+   * CloseableResource} on older versions. JUnit closes a value once, whichever it implements.
+   */
   @SuppressWarnings("deprecation")
-  private static final class Holder implements ExtensionContext.Store.CloseableResource {
+  private static final class Holder
+      implements ExtensionContext.Store.CloseableResource, AutoCloseable {
     final FlyEmulator emulator;
 
     Holder(FlyEmulator emulator) {
