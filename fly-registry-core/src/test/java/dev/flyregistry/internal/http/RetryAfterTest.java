@@ -21,6 +21,19 @@ class RetryAfterTest {
   }
 
   @Test
+  void parsesTheObsoleteDateFormatsThatRfc9110RequiresRecipientsToAccept() {
+    // RFC 850 (two-digit year) and ANSI C asctime() (space-padded day)
+    assertThat(RetryAfter.parse("Friday, 27-Nov-26 10:00:30 GMT", clock))
+        .contains(Duration.ofSeconds(30));
+    assertThat(RetryAfter.parse("Fri Nov 27 10:00:45 2026", clock))
+        .contains(Duration.ofSeconds(45));
+    assertThat(RetryAfter.parse("Tue Dec  1 10:00:00 2026", clock)).contains(Duration.ofDays(4));
+    // a two-digit year more than 50 years ahead is in the past century: 2094 -> 1994
+    assertThat(RetryAfter.parse("Sunday, 06-Nov-94 08:49:37 GMT", clock)).contains(Duration.ZERO);
+    assertThat(RetryAfter.parse("Friday, 27-Nov-26 10:00:30 PST", clock)).isEmpty();
+  }
+
+  @Test
   void ignoresGarbage() {
     assertThat(RetryAfter.parse(null, clock)).isEmpty();
     assertThat(RetryAfter.parse("", clock)).isEmpty();
