@@ -16,8 +16,8 @@ import java.util.TreeSet;
  * <p>Instances are immutable; the {@code with*} methods return modified copies.
  *
  * @param maxAttempts total attempts including the first, at least 1 (1 disables retries)
- * @param initialBackoff the pause before the first retry
- * @param maxBackoff the longest computed pause
+ * @param initialBackoff the pause before the first retry, at least 1 ms
+ * @param maxBackoff the longest computed pause, at least 1 ms
  * @param multiplier growth factor between pauses, at least 1
  * @param jitter randomisation factor in [0, 1): a pause {@code p} becomes a value in {@code
  *     [p(1-j), p(1+j)]}
@@ -40,8 +40,8 @@ public record RetrySettings(
     if (maxAttempts < 1) {
       throw new IllegalArgumentException("maxAttempts must be at least 1, was " + maxAttempts);
     }
-    requirePositive(initialBackoff, "initialBackoff");
-    requirePositive(maxBackoff, "maxBackoff");
+    requireMillis(initialBackoff, "initialBackoff");
+    requireMillis(maxBackoff, "maxBackoff");
     requirePositive(maxRetryAfter, "maxRetryAfter");
     if (!(multiplier >= 1.0) || Double.isInfinite(multiplier)) {
       throw new IllegalArgumentException(
@@ -60,6 +60,17 @@ public record RetrySettings(
       }
     }
     retryableStatuses = Set.copyOf(new TreeSet<>(retryableStatuses));
+  }
+
+  /** A backoff: a whole number of milliseconds is paused, at least one, and it must fit a long. */
+  private static void requireMillis(Duration d, String name) {
+    requirePositive(d, name);
+    if (d.compareTo(Duration.ofMillis(1)) < 0) {
+      throw new IllegalArgumentException(name + " must be at least 1 ms, was " + d);
+    }
+    if (d.compareTo(Duration.ofMillis(Long.MAX_VALUE)) > 0) {
+      throw new IllegalArgumentException(name + " is too large, was " + d);
+    }
   }
 
   private static void requirePositive(Duration d, String name) {

@@ -28,6 +28,34 @@ class SettingsTest {
   }
 
   @Test
+  void backoffsTheRetryPolicyCannotUseAreRefusedUpFront() {
+    // pauses are whole milliseconds: a shorter backoff used to fail only when a client was built
+    assertThatThrownBy(
+            () ->
+                RetrySettings.defaults().withBackoff(Duration.ofNanos(500), Duration.ofSeconds(1)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("initialBackoff");
+    assertThatThrownBy(
+            () ->
+                RetrySettings.defaults()
+                    .withBackoff(Duration.ofMillis(200), Duration.ofNanos(999_999)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("maxBackoff");
+    // one that overflows a count of milliseconds used to fail with ArithmeticException
+    assertThatThrownBy(
+            () ->
+                RetrySettings.defaults()
+                    .withBackoff(Duration.ofMillis(200), Duration.ofSeconds(Long.MAX_VALUE)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("maxBackoff");
+    assertThat(
+            RetrySettings.defaults()
+                .withBackoff(Duration.ofMillis(1), Duration.ofDays(365))
+                .maxBackoff())
+        .isEqualTo(Duration.ofDays(365));
+  }
+
+  @Test
   void httpSettingsAreImmutableCopies() {
     HttpSettings d = HttpSettings.defaults();
     HttpSettings t = d.withTimeout(Duration.ofSeconds(20));
