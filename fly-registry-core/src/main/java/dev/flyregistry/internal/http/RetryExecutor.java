@@ -63,6 +63,14 @@ public final class RetryExecutor {
   }
 
   private final OkHttpClient client;
+
+  /**
+   * {@link #client} with OkHttp's own repeats off, for {@link Mode#NOT_AFTER_SEND}: OkHttp re-sends
+   * a request whose reused connection failed after it was written, and one answered 408, which a
+   * change must not be (this executor alone decides when to repeat it). Shares the client's pool.
+   */
+  private final OkHttpClient mutationClient;
+
   private final RetrySettings settings;
   private final Sleeper sleeper;
   private final Clock clock;
@@ -70,6 +78,10 @@ public final class RetryExecutor {
 
   public RetryExecutor(OkHttpClient client, HttpSettings http) {
     this.client = client;
+    this.mutationClient =
+        client.retryOnConnectionFailure()
+            ? client.newBuilder().retryOnConnectionFailure(false).build()
+            : client;
     this.settings = http.retry();
     this.sleeper = http.sleeper();
     this.clock = http.clock();
@@ -103,7 +115,7 @@ public final class RetryExecutor {
       Request req = request.get();
       Response response;
       try {
-        Call call = client.newCall(req);
+        Call call = (mode == Mode.NOT_AFTER_SEND ? mutationClient : client).newCall(req);
         if (req.tag(Streaming.class) != null) {
           call.timeout().clearTimeout();
         }

@@ -138,6 +138,27 @@ class RetryExecutorTest {
   }
 
   @Test
+  void okHttpDoesNotRepeatAMutationAnswered408OnItsOwn() throws IOException {
+    // OkHttp re-sends a request answered 408 by itself when retryOnConnectionFailure is on (as on
+    // the SDK's clients): the change may already have been applied, so that must not happen
+    server.enqueue(new MockResponse.Builder().code(408).build());
+    server.enqueue(new MockResponse.Builder().code(200).build());
+    RetryExecutor ex = new RetryExecutor(client, settings);
+    String result =
+        ex.execute(
+            () ->
+                new Request.Builder()
+                    .url(server.url("/m"))
+                    .post(RequestBody.create("{}", MediaType.get("application/json")))
+                    .build(),
+            RetryExecutor.Mode.NOT_AFTER_SEND,
+            r -> String.valueOf(r.code()));
+    assertThat(result).isEqualTo("408");
+    assertThat(server.getRequestCount()).isEqualTo(1);
+    assertThat(ex.client().retryOnConnectionFailure()).isTrue();
+  }
+
+  @Test
   void connectionRefusedIsRetriedThenRethrown() throws IOException {
     int port = server.getPort();
     server.close();
