@@ -25,6 +25,9 @@ public final class HttpSettings {
    */
   public static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofMinutes(2);
 
+  /** The longest timeout OkHttp accepts: {@link Integer#MAX_VALUE} milliseconds. */
+  private static final Duration MAX_TIMEOUT = Duration.ofMillis(Integer.MAX_VALUE);
+
   private static final HttpSettings DEFAULTS =
       new HttpSettings(
           Duration.ofSeconds(10),
@@ -79,10 +82,21 @@ public final class HttpSettings {
     this.maxConcurrency = maxConcurrency;
   }
 
+  /**
+   * A timeout: zero (none), or whole milliseconds as OkHttp counts them, at least 1 ms (a shorter
+   * one would round to zero, that is to no timeout at all) and at most {@link #MAX_TIMEOUT}.
+   */
   private static Duration nonNegative(Duration d, String name) {
     Objects.requireNonNull(d, name);
     if (d.isNegative()) {
       throw new IllegalArgumentException(name + " must not be negative, was " + d);
+    }
+    if (!d.isZero() && d.compareTo(Duration.ofMillis(1)) < 0) {
+      throw new IllegalArgumentException(name + " must be zero (none) or at least 1 ms, was " + d);
+    }
+    if (d.compareTo(MAX_TIMEOUT) > 0) {
+      throw new IllegalArgumentException(
+          name + " must be at most " + MAX_TIMEOUT + " (or zero for none), was " + d);
     }
     return d;
   }

@@ -56,6 +56,27 @@ class SettingsTest {
   }
 
   @Test
+  void timeoutsOkHttpCannotHonourAreRefusedUpFront() {
+    HttpSettings d = HttpSettings.defaults();
+    // OkHttp counts whole milliseconds: a shorter positive timeout became 0, that is none at all
+    assertThatThrownBy(() -> d.withReadTimeout(Duration.ofNanos(500)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("readTimeout");
+    assertThatThrownBy(() -> d.withCallTimeout(Duration.ofNanos(999_999)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("callTimeout");
+    // beyond OkHttp's limit (Integer.MAX_VALUE ms) it failed only when a client was built
+    assertThatThrownBy(() -> d.withCallTimeout(Duration.ofDays(30)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("callTimeout");
+    assertThat(d.withTimeout(Duration.ZERO).readTimeout()).isEqualTo(Duration.ZERO);
+    assertThat(d.withConnectTimeout(Duration.ofMillis(1)).connectTimeout())
+        .isEqualTo(Duration.ofMillis(1));
+    assertThat(d.withWriteTimeout(Duration.ofDays(24)).writeTimeout())
+        .isEqualTo(Duration.ofDays(24));
+  }
+
+  @Test
   void httpSettingsAreImmutableCopies() {
     HttpSettings d = HttpSettings.defaults();
     HttpSettings t = d.withTimeout(Duration.ofSeconds(20));
