@@ -116,7 +116,6 @@ public final class MachinesHttp implements AutoCloseable {
   private final HttpSettings settings;
   private final OkHttpClient client;
   private final RetryExecutor executor;
-  private final RetryExecutor mutationExecutor;
   private final RetryExecutor longPollExecutor;
   private final ActionRateLimiter limiter;
   private final IntervalFunction backoff;
@@ -141,12 +140,9 @@ public final class MachinesHttp implements AutoCloseable {
     this.secrets = Secrets.of(parts, 1);
     this.settings = settings;
     this.client = HttpClients.create(settings);
+    // sends changes (Mode.NOT_AFTER_SEND) with OkHttp's own repeats off: OkHttp would re-send a
+    // change answered 408 (Fly's deadline, possibly after applying it) or cut off after sending
     this.executor = new RetryExecutor(client, settings);
-    // OkHttp on its own repeats a request whose reused connection failed after it was sent, and
-    // one answered 408 (which Fly sends when its own deadline ran out, possibly after applying
-    // the change): neither may happen to a change, which the executor alone decides to repeat.
-    this.mutationExecutor =
-        new RetryExecutor(client.newBuilder().retryOnConnectionFailure(false).build(), settings);
     Duration slack = longestWait.plusSeconds(15);
     // OkHttp repeats a request answered 408 on its own; for a wait, 408 is the answer (timed out).
     OkHttpClient.Builder longPoll = client.newBuilder().retryOnConnectionFailure(false);
@@ -183,7 +179,7 @@ public final class MachinesHttp implements AutoCloseable {
 
   /** Sends a call. */
   public Answer send(Call call) {
-    return send(call, call.mode() == Mode.NOT_AFTER_SEND ? mutationExecutor : executor, url -> url);
+    return send(call, executor, url -> url);
   }
 
   /**
