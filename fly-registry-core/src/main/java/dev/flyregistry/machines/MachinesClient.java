@@ -49,10 +49,7 @@ public final class MachinesClient implements AutoCloseable {
   private final Deployer deployer;
 
   private MachinesClient(Builder b) {
-    // machines().waitFor takes up to MAX_WAIT whatever the deploy's wait timeout
-    this.http =
-        new MachinesHttp(
-            b.endpoint, b.releasesEndpoint, b.token, b.http, b.rateLimit, Machines.MAX_WAIT);
+    this.http = new MachinesHttp(b.endpoint, b.releasesEndpoint, b.token, b.http, b.rateLimit);
     this.apps = new Apps(http, b.random, b.nameAttempts);
     this.machines = new Machines(http);
     Duration ttl = b.leaseTtl != null ? b.leaseTtl : b.waitTimeout.plusSeconds(60);

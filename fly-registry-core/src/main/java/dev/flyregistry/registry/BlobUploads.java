@@ -10,6 +10,7 @@ import dev.flyregistry.internal.registry.Scope;
 import dev.flyregistry.internal.registry.push.BytesBody;
 import dev.flyregistry.internal.registry.push.HashingInputStream;
 import dev.flyregistry.internal.registry.push.StreamBody;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
@@ -17,6 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -491,8 +493,8 @@ final class BlobUploads {
   }
 
   /** A blob's source stream ended before the blob's size: the source holds less than it says. */
-  private static java.io.EOFException ended(Descriptor blob, long read) {
-    return new java.io.EOFException(
+  private static EOFException ended(Descriptor blob, long read) {
+    return new EOFException(
         "blob "
             + blob.digest()
             + " ended after "
@@ -531,8 +533,7 @@ final class BlobUploads {
       PushProgress progress,
       Stats stats) {
     AtomicReference<IOException> readFailure = new AtomicReference<>();
-    java.util.concurrent.atomic.AtomicBoolean ended =
-        new java.util.concurrent.atomic.AtomicBoolean();
+    AtomicBoolean ended = new AtomicBoolean();
     InputStream watched =
         new java.io.FilterInputStream(in) {
           private long count;
@@ -615,7 +616,6 @@ final class BlobUploads {
       Stats stats) {
     HashingInputStream hashing = new HashingInputStream(in, blob.digest(), n -> {});
     byte[] buf = new byte[(int) Math.min(chunk, Math.max(1, blob.size()))];
-    HttpUrl location = session.location();
     long offset = 0;
     long size = blob.size();
     while (offset < size) {
@@ -626,9 +626,8 @@ final class BlobUploads {
       int stalls = 0;
       while (from < len) {
         long start = offset + from;
-        Patch p = patch(t, location, blob, buf, from, len - from, start, stats);
-        location = p.location();
-        session.moveTo(location);
+        Patch p = patch(t, session.location(), blob, buf, from, len - from, start, stats);
+        session.moveTo(p.location());
         long acknowledged = p.nextOffset();
         if (p.rangeInvalid()) {
           if (++recoveries > MAX_RANGE_RECOVERIES) {
@@ -641,9 +640,8 @@ final class BlobUploads {
                     + MAX_RANGE_RECOVERIES
                     + " status checks");
           }
-          Status s = status(t, location, blob, start);
-          location = s.location();
-          session.moveTo(location);
+          Status s = status(t, session.location(), blob, start);
+          session.moveTo(s.location());
           acknowledged = s.nextOffset();
         } else if (acknowledged <= start && ++stalls > MAX_RANGE_RECOVERIES) {
           // accepted, yet the session does not grow: sending the same bytes again would not end
@@ -682,7 +680,11 @@ final class BlobUploads {
       throw sourceMismatch(t, blob, actual, origin);
     }
     HttpUrl url =
-        location.newBuilder().addQueryParameter("digest", blob.digest().toString()).build();
+        session
+            .location()
+            .newBuilder()
+            .addQueryParameter("digest", blob.digest().toString())
+            .build();
     close(t, "PUT blob " + blob.digest() + " to " + t.where(), url, blob, () -> EMPTY);
   }
 

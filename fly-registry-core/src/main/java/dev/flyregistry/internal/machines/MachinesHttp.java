@@ -13,6 +13,7 @@ import dev.flyregistry.internal.http.RetryAfter;
 import dev.flyregistry.internal.http.RetryExecutor;
 import dev.flyregistry.internal.http.RetryExecutor.Mode;
 import dev.flyregistry.internal.http.Secrets;
+import dev.flyregistry.machines.Machines;
 import dev.flyregistry.machines.MachinesApiException;
 import dev.flyregistry.machines.MachinesNotFoundException;
 import dev.flyregistry.machines.RateLimit;
@@ -120,17 +121,13 @@ public final class MachinesHttp implements AutoCloseable {
   private final ActionRateLimiter limiter;
   private final IntervalFunction backoff;
 
-  /**
-   * @param longestWait the longest {@code wait} request the client makes (read timeouts of wait
-   *     calls are stretched beyond it)
-   */
+  /** Wait calls get read and call timeouts beyond the longest wait, {@link Machines#MAX_WAIT}. */
   public MachinesHttp(
       HttpUrl endpoint,
       HttpUrl releasesEndpoint,
       FlyToken token,
       HttpSettings settings,
-      RateLimit rateLimit,
-      Duration longestWait) {
+      RateLimit rateLimit) {
     this.endpoint = endpoint;
     this.releasesEndpoint = releasesEndpoint;
     this.authorization = token.apiAuthorization();
@@ -143,7 +140,7 @@ public final class MachinesHttp implements AutoCloseable {
     // sends changes (Mode.NOT_AFTER_SEND) with OkHttp's own repeats off: OkHttp would re-send a
     // change answered 408 (Fly's deadline, possibly after applying it) or cut off after sending
     this.executor = new RetryExecutor(client, settings);
-    Duration slack = longestWait.plusSeconds(15);
+    Duration slack = Machines.MAX_WAIT.plusSeconds(15);
     // OkHttp repeats a request answered 408 on its own; for a wait, 408 is the answer (timed out).
     OkHttpClient.Builder longPoll = client.newBuilder().retryOnConnectionFailure(false);
     if (!settings.readTimeout().isZero() && settings.readTimeout().compareTo(slack) < 0) {
