@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 import picocli.CommandLine.Model.CommandSpec;
@@ -52,6 +53,9 @@ final class Session implements AutoCloseable {
   private final List<AutoCloseable> toClose = new ArrayList<>();
   private FlyToken token;
   private Credentials registryCredentials;
+
+  /** Whether {@link #registryCredentials} has some for a host (a lookup may run a helper). */
+  private final Map<String, Boolean> credentialsFound = new ConcurrentHashMap<>();
 
   private Session(CommandSpec spec, CommonOptions options) {
     this.spec = spec;
@@ -234,8 +238,11 @@ final class Session implements AutoCloseable {
         || registryCredentials == null) {
       return Optional.empty();
     }
-    Optional<String> host = ((RegistryException) failure).registry();
-    if (host.isEmpty() || hasCredentials(host.get())) {
+    RegistryException refusal = (RegistryException) failure;
+    Optional<String> host = refusal.registry();
+    // a refusal with advice for code says itself that the client had no credentials (401s);
+    // otherwise (403s) the session's sources are asked, once per host
+    if (host.isEmpty() || (refusal.advice().isEmpty() && hasCredentials(host.get()))) {
       return Optional.empty();
     }
     String h = host.get();
@@ -255,11 +262,15 @@ final class Session implements AutoCloseable {
   }
 
   private boolean hasCredentials(String host) {
-    try {
-      return registryCredentials.lookup(host).isPresent();
-    } catch (RuntimeException e) {
-      return true; // a source that fails (a credential helper) is a source: no advice
-    }
+    return credentialsFound.computeIfAbsent(
+        host,
+        h -> {
+          try {
+            return registryCredentials.lookup(h).isPresent();
+          } catch (RuntimeException e) {
+            return true; // a source that fails (a credential helper) is a source: no advice
+          }
+        });
   }
 
   /** A Machines API client; deploys check the image with {@code registry} first. */
