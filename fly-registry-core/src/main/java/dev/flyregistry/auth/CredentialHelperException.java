@@ -23,7 +23,10 @@ public class CredentialHelperException extends AuthException {
     BAD_OUTPUT
   }
 
+  /** The helper's program name. */
   private final String helper;
+
+  /** Why the helper failed. */
   private final Reason reason;
 
   /**

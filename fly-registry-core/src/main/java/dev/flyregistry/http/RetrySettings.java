@@ -35,7 +35,18 @@ public record RetrySettings(
 
   private static final Set<Integer> NEVER_RETRIED = Set.of(400, 401, 403, 404);
 
-  /** Validates and copies the components. */
+  /**
+   * Validates and copies the components.
+   *
+   * @param maxAttempts total attempts including the first, at least 1 (1 disables retries)
+   * @param initialBackoff the pause before the first retry, at least 1 ms
+   * @param maxBackoff the longest computed pause, at least 1 ms
+   * @param multiplier growth factor between pauses, at least 1
+   * @param jitter randomisation factor in [0, 1): a pause {@code p} becomes a value in {@code
+   *     [p(1-j), p(1+j)]}
+   * @param maxRetryAfter the longest pause a server's {@code Retry-After} may impose
+   * @param retryableStatuses HTTP statuses treated as transient
+   */
   public RetrySettings {
     if (maxAttempts < 1) {
       throw new IllegalArgumentException("maxAttempts must be at least 1, was " + maxAttempts);

@@ -20,7 +20,16 @@ public record App(
     Optional<String> status,
     Optional<Integer> machineCount) {
 
-  /** Checks that no component is null. */
+  /**
+   * Checks that no component is null.
+   *
+   * @param name the app name (also the registry repository {@code registry.fly.io/<name>})
+   * @param id the app's ID, when the API sent it
+   * @param orgSlug the slug of the organization owning the app, when known
+   * @param status the app status ({@code pending}, {@code deployed}, {@code suspended}, ...), when
+   *     the API sent it
+   * @param machineCount the number of machines, when the API sent it
+   */
   public App {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(id, "id");

@@ -18,6 +18,7 @@ public record AppName(String value) {
    * Validates the name.
    *
    * @throws InvalidAppNameException naming the rule that failed and where
+   * @param value the name
    */
   public AppName {
     validate(value);

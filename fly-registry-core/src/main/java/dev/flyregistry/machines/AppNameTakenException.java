@@ -7,6 +7,7 @@ package dev.flyregistry.machines;
 public class AppNameTakenException extends MachinesApiException {
   private static final long serialVersionUID = 1L;
 
+  /** The name that was taken. */
   private final String appName;
 
   /**

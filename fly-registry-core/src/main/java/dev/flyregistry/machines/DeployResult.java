@@ -24,7 +24,17 @@ public record DeployResult(
     Optional<String> releaseStatus,
     List<MachineOutcome> machines) {
 
-  /** Copies the machine list and checks that no component is null. */
+  /**
+   * Copies the machine list and checks that no component is null.
+   *
+   * @param app the app deployed to
+   * @param image the image deployed
+   * @param releaseId the ID of the release record, when one was created
+   * @param releaseVersion the release version, when the release API returned it
+   * @param releaseStatus the final status written to the release record ({@code complete} or {@code
+   *     failed}); empty when the record could not be finished
+   * @param machines each machine's outcome, in deploy order
+   */
   public DeployResult {
     Objects.requireNonNull(app, "app");
     Objects.requireNonNull(image, "image");

@@ -6,6 +6,7 @@ import dev.flyregistry.FlyException;
 public class ImageNotFoundException extends FlyException {
   private static final long serialVersionUID = 1L;
 
+  /** The image reference that was not found. */
   private final String image;
 
   /**

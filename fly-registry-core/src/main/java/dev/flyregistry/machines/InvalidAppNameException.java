@@ -20,7 +20,10 @@ public class InvalidAppNameException extends IllegalArgumentException {
     LEADING_OR_TRAILING_HYPHEN
   }
 
+  /** The refused name. */
   private final String name;
+
+  /** The rule the name breaks. */
   private final Rule rule;
 
   /**

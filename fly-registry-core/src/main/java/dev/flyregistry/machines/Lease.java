@@ -16,7 +16,14 @@ import java.util.Optional;
 public record Lease(
     String machineId, String nonce, Optional<Instant> expiresAt, Optional<String> owner) {
 
-  /** Checks the components. */
+  /**
+   * Checks the components.
+   *
+   * @param machineId the leased machine
+   * @param nonce the lease's nonce, sent with every change and with the release
+   * @param expiresAt when the lease ends unless released or refreshed, when the API said
+   * @param owner who holds it, when the API said
+   */
   public Lease {
     Objects.requireNonNull(machineId, "machineId");
     Objects.requireNonNull(nonce, "nonce");

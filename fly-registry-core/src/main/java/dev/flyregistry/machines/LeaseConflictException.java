@@ -7,6 +7,7 @@ package dev.flyregistry.machines;
 public class LeaseConflictException extends MachinesApiException {
   private static final long serialVersionUID = 1L;
 
+  /** The machine whose lease is held by someone else. */
   private final String machineId;
 
   /**

@@ -30,7 +30,14 @@ public record MachineOutcome(
     SKIPPED
   }
 
-  /** Checks that no component is null. */
+  /**
+   * Checks that no component is null.
+   *
+   * @param machineId the machine
+   * @param status what happened
+   * @param previousImage the image the machine ran before, when known
+   * @param error why it failed, when it did
+   */
   public MachineOutcome {
     Objects.requireNonNull(machineId, "machineId");
     Objects.requireNonNull(status, "status");

@@ -4,7 +4,10 @@ package dev.flyregistry.machines;
 public class MachineWaitTimeoutException extends MachinesApiException {
   private static final long serialVersionUID = 1L;
 
+  /** The machine waited for. */
   private final String machineId;
+
+  /** The state it did not reach. */
   private final String state;
 
   /**

@@ -15,9 +15,16 @@ import java.util.Optional;
 public class MachinesApiException extends FlyException {
   private static final long serialVersionUID = 1L;
 
+  /** The HTTP status, or 0 when no response was received. */
   private final int httpStatus;
+
+  /** The API's {@code status} string, or null. */
   private final String status;
+
+  /** The API's {@code error} text, or null. */
   private final String error;
+
+  /** The {@code fly-request-id} header, or null. */
   private final String requestId;
 
   /**

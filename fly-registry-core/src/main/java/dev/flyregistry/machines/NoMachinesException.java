@@ -10,6 +10,7 @@ import dev.flyregistry.FlyException;
 public class NoMachinesException extends FlyException {
   private static final long serialVersionUID = 1L;
 
+  /** The app without machines. */
   private final String app;
 
   /**

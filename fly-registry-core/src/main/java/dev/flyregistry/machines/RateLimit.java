@@ -15,7 +15,12 @@ import java.util.Objects;
  */
 public record RateLimit(int burst, Duration interval) {
 
-  /** Validates the components. */
+  /**
+   * Validates the components.
+   *
+   * @param burst the most requests of one action sent without waiting, at least 1
+   * @param interval the time that frees one more request of an action; zero disables the limit
+   */
   public RateLimit {
     if (burst < 1) {
       throw new IllegalArgumentException("burst must be at least 1, was " + burst);

@@ -27,30 +27,52 @@ abstract class BaseManifest {
     this.subject = subject;
   }
 
+  /**
+   * @return the media type, from the JSON {@code mediaType} or else the response's {@code
+   *     Content-Type}
+   */
   public String mediaType() {
     return mediaType;
   }
 
+  /**
+   * @return a copy of the exact bytes the registry returned
+   */
   public byte[] bytes() {
     return bytes.clone();
   }
 
+  /**
+   * @return the SHA-256 digest of {@link #bytes()}
+   */
   public Digest digest() {
     return digest;
   }
 
+  /**
+   * @return the length of {@link #bytes()}
+   */
   public long size() {
     return bytes.length;
   }
 
+  /**
+   * @return the {@code schemaVersion} field (2)
+   */
   public int schemaVersion() {
     return schemaVersion;
   }
 
+  /**
+   * @return the manifest's annotations, possibly empty
+   */
   public Map<String, String> annotations() {
     return annotations;
   }
 
+  /**
+   * @return the {@code subject} descriptor (OCI referrers), when present
+   */
   public Optional<Descriptor> subject() {
     return Optional.ofNullable(subject);
   }

@@ -25,7 +25,18 @@ public record CopyResult(
     int manifestsPushed,
     long bytesSent) {
 
-  /** Checks the components. */
+  /**
+   * Checks the components.
+   *
+   * @param source the reference copied from
+   * @param target the reference copied to, with the manifest's digest added
+   * @param manifest the root manifest's descriptor (the same digest as the source's)
+   * @param blobsMounted blobs mounted from the source repository (no bytes moved)
+   * @param blobsCopied blobs streamed from the source to the target
+   * @param blobsExisting blobs the target already had
+   * @param manifestsPushed manifests stored (the children of an index, and the root)
+   * @param bytesSent bytes of blob data sent to the target in request bodies
+   */
   public CopyResult {
     Objects.requireNonNull(source, "source");
     Objects.requireNonNull(target, "target");

@@ -26,7 +26,17 @@ public record Descriptor(
     Optional<String> artifactType,
     List<String> urls) {
 
-  /** Validates and copies the components. */
+  /**
+   * Validates and copies the components.
+   *
+   * @param mediaType the content's media type
+   * @param digest the content's digest
+   * @param size the content's size in bytes
+   * @param platform the platform, for entries of an index
+   * @param annotations annotations, possibly empty
+   * @param artifactType the artifact type, when the content is an artifact
+   * @param urls alternative download locations, possibly empty
+   */
   public Descriptor {
     Objects.requireNonNull(mediaType, "mediaType");
     Objects.requireNonNull(digest, "digest");

@@ -20,7 +20,12 @@ public record Digest(String algorithm, String hex) {
   /** The SHA-512 algorithm name. */
   public static final String SHA512 = "sha512";
 
-  /** Validates the components. */
+  /**
+   * Validates the components.
+   *
+   * @param algorithm {@code sha256} or {@code sha512}
+   * @param hex the encoded hash, lower-case hex of the right length
+   */
   public Digest {
     Objects.requireNonNull(algorithm, "algorithm");
     Objects.requireNonNull(hex, "hex");

@@ -10,7 +10,10 @@ import java.util.Objects;
 public class DigestMismatchException extends RegistryException {
   private static final long serialVersionUID = 1L;
 
+  /** The digest the content should have had. */
   private final Digest expected;
+
+  /** The digest of the content received. */
   private final Digest actual;
 
   /**

@@ -43,7 +43,23 @@ public record ImageConfig(
     List<Digest> diffIds,
     String json) {
 
-  /** Checks for nulls and copies the collections. */
+  /**
+   * Checks for nulls and copies the collections.
+   *
+   * @param digest the digest of the configuration blob (verified against its bytes)
+   * @param platform the platform the image runs on ({@code os}, {@code architecture}, {@code
+   *     variant}, {@code os.version}, {@code os.features})
+   * @param created when the image was created, when the configuration says so in RFC 3339
+   * @param entrypoint {@code config.Entrypoint}, empty when unset
+   * @param cmd {@code config.Cmd}, empty when unset
+   * @param env {@code config.Env} ({@code NAME=value} entries), empty when unset
+   * @param workingDir {@code config.WorkingDir}, when set and not empty
+   * @param user {@code config.User}, when set and not empty
+   * @param labels {@code config.Labels}, empty when unset
+   * @param exposedPorts the keys of {@code config.ExposedPorts} ({@code 8080/tcp}), sorted
+   * @param diffIds {@code rootfs.diff_ids}: the digests of the uncompressed layers, base first
+   * @param json the configuration exactly as stored (UTF-8 JSON)
+   */
   public ImageConfig {
     Objects.requireNonNull(digest, "digest");
     Objects.requireNonNull(platform, "platform");

@@ -12,6 +12,7 @@ import java.util.List;
 public class ImageSourceException extends FlyException {
   private static final long serialVersionUID = 1L;
 
+  /** The image names the source holds, when choosing one failed; else empty. */
   private final List<String> availableNames;
 
   /**

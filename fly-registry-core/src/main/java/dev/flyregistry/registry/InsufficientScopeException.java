@@ -10,6 +10,7 @@ import java.util.List;
 public class InsufficientScopeException extends RegistryDeniedException {
   private static final long serialVersionUID = 1L;
 
+  /** The scope the token lacked, "" when unknown. */
   private final String missingScope;
 
   /**

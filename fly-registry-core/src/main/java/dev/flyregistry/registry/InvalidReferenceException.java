@@ -7,7 +7,10 @@ package dev.flyregistry.registry;
 public class InvalidReferenceException extends IllegalArgumentException {
   private static final long serialVersionUID = 1L;
 
+  /** The rejected input. */
   private final String input;
+
+  /** The zero-based position of the problem, or -1 for the whole input. */
   private final int index;
 
   /**

@@ -10,7 +10,10 @@ import java.util.OptionalLong;
 public class ManifestTooLargeException extends RegistryException {
   private static final long serialVersionUID = 1L;
 
+  /** The limit in bytes. */
   private final long limit;
+
+  /** The declared {@code Content-Length}, or -1 when there was none. */
   private final long declaredSize;
 
   /**

@@ -20,7 +20,15 @@ public record Platform(
     Optional<String> osVersion,
     List<String> osFeatures) {
 
-  /** Validates and copies the components. */
+  /**
+   * Validates and copies the components.
+   *
+   * @param os operating system, such as {@code linux}
+   * @param architecture CPU architecture, such as {@code amd64} or {@code arm64}
+   * @param variant CPU variant, such as {@code v8}
+   * @param osVersion operating system version (Windows images)
+   * @param osFeatures required operating system features
+   */
   public Platform {
     Objects.requireNonNull(os, "os");
     Objects.requireNonNull(architecture, "architecture");

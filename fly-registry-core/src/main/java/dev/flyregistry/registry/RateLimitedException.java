@@ -8,6 +8,7 @@ import java.util.Optional;
 public class RateLimitedException extends RegistryException {
   private static final long serialVersionUID = 1L;
 
+  /** The pause the last {@code Retry-After} asked for, or null. */
   private final Duration retryAfter;
 
   /**

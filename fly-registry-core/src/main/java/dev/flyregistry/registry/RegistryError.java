@@ -14,7 +14,14 @@ import java.util.Optional;
 public record RegistryError(
     RegistryErrorCode code, String rawCode, String message, Optional<String> detailJson) {
 
-  /** Validates the components. */
+  /**
+   * Validates the components.
+   *
+   * @param code the known code, or {@link RegistryErrorCode#UNKNOWN}
+   * @param rawCode the code exactly as sent (empty when none was sent)
+   * @param message the registry's message (empty when none was sent)
+   * @param detailJson the {@code detail} member as JSON text, when present
+   */
   public RegistryError {
     Objects.requireNonNull(code, "code");
     Objects.requireNonNull(rawCode, "rawCode");

@@ -20,11 +20,22 @@ public class RegistryException extends FlyException {
   /** Separates the problem from the advice in the message. */
   private static final String ADVICE_SEPARATOR = "; ";
 
+  /** What went wrong, without the advice. */
   private final String problem;
+
+  /** What the code that built the client can do about it, or null. */
   private final String advice;
+
+  /** The HTTP status, 0 when no response was received. */
   private final int status;
+
+  /** The errors the registry reported, possibly empty. */
   private final List<RegistryError> errors;
+
+  /** The registry host, or null. */
   private final String registry;
+
+  /** The repository, or null. */
   private final String repository;
 
   /**

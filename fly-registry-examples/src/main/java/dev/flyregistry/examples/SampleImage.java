@@ -31,7 +31,15 @@ import java.util.zip.GZIPOutputStream;
 public record SampleImage(
     Path directory, String refName, Digest manifestDigest, long manifestSize, Digest layerDigest) {
 
-  /** Checks that no component is null. */
+  /**
+   * Checks that no component is null.
+   *
+   * @param directory the layout directory
+   * @param refName the image's {@code org.opencontainers.image.ref.name}
+   * @param manifestDigest the digest of the image manifest
+   * @param manifestSize the size of the image manifest
+   * @param layerDigest the digest of the single layer
+   */
   public SampleImage {
     Objects.requireNonNull(directory, "directory");
     Objects.requireNonNull(refName, "refName");

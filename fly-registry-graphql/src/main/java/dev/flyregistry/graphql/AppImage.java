@@ -14,7 +14,15 @@ import java.util.Objects;
  */
 public record AppImage(
     String id, String digest, String ref, long compressedSizeFull, String manifestJson) {
-  /** Validates the components. */
+  /**
+   * Validates the components.
+   *
+   * @param id the image's node ID
+   * @param digest the manifest digest ({@code sha256:...})
+   * @param ref the reference Fly resolved
+   * @param compressedSizeFull the total compressed size in bytes ({@code compressedSizeFull})
+   * @param manifestJson the manifest as JSON text
+   */
   public AppImage {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(digest, "digest");

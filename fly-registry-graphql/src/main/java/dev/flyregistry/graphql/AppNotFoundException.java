@@ -10,6 +10,7 @@ import java.util.Map;
 public class AppNotFoundException extends GraphqlException {
   private static final long serialVersionUID = 1L;
 
+  /** The app name that was not found. */
   private final String app;
 
   /**

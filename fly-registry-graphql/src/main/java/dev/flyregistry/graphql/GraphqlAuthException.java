@@ -11,7 +11,9 @@ import java.util.List;
 public class GraphqlAuthException extends AuthException {
   private static final long serialVersionUID = 1L;
 
+  /** The HTTP status: 401, or 200 when the rejection came in {@code errors[]}. */
   private final int status;
+
   private final transient List<GraphqlError> errors;
 
   /**

@@ -34,7 +34,18 @@ public record GraphqlError(
    */
   public record Location(int line, int column) {}
 
-  /** Validates and copies the components. */
+  /**
+   * Validates and copies the components.
+   *
+   * @param message the error's {@code message} (empty when the server sent none)
+   * @param path the {@code path} of the field that failed: {@link String} field names (or aliases)
+   *     and {@link Integer} list indexes, outermost first; empty when the error is not tied to a
+   *     field
+   * @param locations the {@code locations} in the query document the error points at
+   * @param extensions the {@code extensions} object as plain Java values ({@code Map}, {@code
+   *     List}, {@code String}, {@code Long}, {@code Double}, {@code Boolean}, {@code null}); empty
+   *     when absent
+   */
   public GraphqlError {
     Objects.requireNonNull(message, "message");
     Objects.requireNonNull(path, "path");

@@ -14,6 +14,8 @@ public class GraphqlException extends FlyException {
 
   private final transient List<GraphqlError> errors;
   private final transient Map<String, Object> partialData;
+
+  /** The partial {@code data} as JSON text, or null when there was none. */
   private final String partialDataJson;
 
   /**

@@ -17,7 +17,16 @@ import java.util.Objects;
  */
 public record GraphqlResponse(
     Map<String, Object> data, String dataJson, Map<String, Object> extensions) {
-  /** Validates and copies the components. */
+  /**
+   * Validates and copies the components.
+   *
+   * @param data the {@code data} object as plain Java values: {@code Map<String, Object>} for
+   *     objects, {@code List<Object>} for arrays, {@code String}, {@code Long} (or {@code
+   *     BigInteger} when too large), {@code Double}, {@code Boolean} and {@code null}; all
+   *     unmodifiable
+   * @param dataJson the {@code data} object as JSON text
+   * @param extensions the response's top-level {@code extensions}, empty when absent
+   */
   public GraphqlResponse {
     data = Collections.unmodifiableMap(new LinkedHashMap<>(data));
     Objects.requireNonNull(dataJson, "dataJson");

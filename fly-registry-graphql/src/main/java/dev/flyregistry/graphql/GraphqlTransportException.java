@@ -11,8 +11,12 @@ import java.util.OptionalInt;
 public class GraphqlTransportException extends FlyException {
   private static final long serialVersionUID = 1L;
 
+  /** The HTTP status, or -1 for an I/O failure. */
   private final int status;
+
+  /** The start of the response body (bounded, free of secrets), empty when there was none. */
   private final String body;
+
   private final transient List<GraphqlError> errors;
 
   /**

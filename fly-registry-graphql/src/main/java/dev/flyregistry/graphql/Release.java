@@ -31,7 +31,20 @@ public record Release(
     Optional<ReleaseUser> user,
     Instant createdAt) {
 
-  /** Validates the components. */
+  /**
+   * Validates the components.
+   *
+   * @param id the release's node ID
+   * @param version the release number ({@code v<N>} in {@code fly releases})
+   * @param description the description ({@code "Deploy image"}, ...)
+   * @param reason the reason ({@code "deploy"}, ...)
+   * @param status the status text as the API sent it; see {@link #releaseStatus()}
+   * @param imageRef the image the release deployed as the API wrote it, when it knows it; see
+   *     {@link #imageReference()}
+   * @param stable whether Fly marks the release stable
+   * @param user who created the release, when known
+   * @param createdAt when the release was created
+   */
   public Release {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(description, "description");

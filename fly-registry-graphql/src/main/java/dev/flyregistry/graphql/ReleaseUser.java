@@ -11,7 +11,13 @@ import java.util.Optional;
  * @param name the user's display name, when set
  */
 public record ReleaseUser(String id, String email, Optional<String> name) {
-  /** Validates the components. */
+  /**
+   * Validates the components.
+   *
+   * @param id the user's node ID
+   * @param email the user's email address
+   * @param name the user's display name, when set
+   */
   public ReleaseUser {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(email, "email");

@@ -28,7 +28,19 @@ public record EmulatedImage(
     List<Digest> layers,
     long layersSize) {
 
-  /** Validates and copies the components. */
+  /**
+   * Validates and copies the components.
+   *
+   * @param registryHost the emulator's registry host ({@code 127.0.0.1:PORT})
+   * @param repository the repository ({@code app-1})
+   * @param tag the tag, or null when stored by digest only
+   * @param digest the manifest digest
+   * @param mediaType the manifest media type
+   * @param manifestJson the exact manifest text
+   * @param config the config blob digest
+   * @param layers the layer digests, in order
+   * @param layersSize the sum of the layer sizes
+   */
   public EmulatedImage {
     Objects.requireNonNull(registryHost, "registryHost");
     Objects.requireNonNull(repository, "repository");
