@@ -96,6 +96,11 @@ public final class MachinesClient implements AutoCloseable {
    * Docker CLI reads it ({@link ImageReference#parseDocker(String)}: {@code nginx} is Docker Hub's
    * {@code library/nginx}), which is how Fly resolves it.
    *
+   * <p>Interrupting the calling thread stops the deploy promptly, even while it waits for a
+   * machine: the machine at hand is reported {@code FAILED} or {@code NOT_STARTED}, the rest {@code
+   * SKIPPED}, its lease is still given back and the release marked {@code failed}, and the thread's
+   * interrupt flag is left set.
+   *
    * @param app the app name
    * @param image the image reference, such as {@code registry.fly.io/app-1:v1} or {@code
    *     flyio/hellofly:latest}

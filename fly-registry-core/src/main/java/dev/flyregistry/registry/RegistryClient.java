@@ -53,6 +53,8 @@ import okhttp3.ResponseBody;
  * check is an answer ({@link Optional#empty()}, {@code false}), not an exception.
  *
  * <p>Instances are thread-safe; build one and share it. {@link #close()} releases its connections.
+ * Interrupting a thread ends its call promptly, even one blocked on the network, with a {@link
+ * RegistryIoException} (the thread's interrupt flag stays set).
  */
 public final class RegistryClient implements AutoCloseable {
   /** The default limit on manifest size: 4 MiB. */

@@ -18,6 +18,10 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import mockwebserver3.MockResponse;
 import mockwebserver3.RecordedRequest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -168,6 +172,57 @@ class DeployTest {
     assertThat(fly.requests("GET", "/v1/apps/app-1/machines/m2/wait")).isEmpty();
     assertThat(fly.log()).noneMatch(l -> l.contains("/machines/m3"));
     assertThat(releaseStatuses()).containsExactly("failed");
+  }
+
+  @Test
+  void anInterruptedDeployStillReleasesItsLeaseAndFailsTheReleaseThenKeepsTheInterrupt()
+      throws Exception {
+    app("app-1", "m1", "m2");
+    // m1's wait answers only after a minute: the deploy is interrupted while it waits
+    fly.set(
+        "GET",
+        "/v1/apps/app-1/machines/m1/wait",
+        new MockResponse.Builder()
+            .code(200)
+            .addHeader("Content-Type", "application/json")
+            .body("{\"ok\":true,\"state\":\"started\"}")
+            .headersDelay(60, TimeUnit.SECONDS)
+            .build());
+    AtomicReference<Throwable> thrown = new AtomicReference<>();
+    AtomicBoolean stillInterrupted = new AtomicBoolean();
+    Thread deploy =
+        new Thread(
+            () -> {
+              try {
+                client.deploy("app-1", NEW);
+              } catch (Throwable t) {
+                thrown.set(t);
+              }
+              stillInterrupted.set(Thread.currentThread().isInterrupted());
+            });
+    deploy.start();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (fly.requests("GET", "/v1/apps/app-1/machines/m1/wait").isEmpty()) {
+      assertThat(System.nanoTime()).as("the deploy reached m1's wait").isLessThan(deadline);
+      Thread.sleep(10);
+    }
+    deploy.interrupt();
+    deploy.join(TimeUnit.SECONDS.toMillis(20));
+    assertThat(deploy.isAlive()).as("the deploy returned after the interrupt").isFalse();
+
+    assertThat(thrown.get()).isInstanceOf(DeployFailedException.class);
+    DeployResult result = ((DeployFailedException) thrown.get()).result();
+    assertThat(result.machines())
+        .extracting(MachineOutcome::machineId, MachineOutcome::status)
+        .containsExactly(tuple("m1", Status.NOT_STARTED), tuple("m2", Status.SKIPPED));
+    assertThat(result.machines().get(0).error().orElseThrow()).contains("interrupted");
+    // the cleanup ran although the thread was interrupted: lease given back, release failed
+    assertThat(fly.requests("DELETE", "/v1/apps/app-1/machines/m1/lease")).hasSize(1);
+    assertThat(releaseStatuses()).containsExactly("failed");
+    assertThat(result.releaseStatus()).contains("failed");
+    assertThat(fly.log()).noneMatch(l -> l.contains("/machines/m2"));
+    // and the caller still sees the interrupt
+    assertThat(stillInterrupted).isTrue();
   }
 
   @Test

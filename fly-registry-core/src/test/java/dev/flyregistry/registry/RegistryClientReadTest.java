@@ -13,6 +13,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
@@ -545,5 +548,34 @@ class RegistryClientReadTest {
       assertThat(c.transport().baseUrl("registry.fly.io").toString())
           .isEqualTo("https://registry.fly.io/v2/");
     }
+  }
+
+  @Test
+  void anInterruptEndsACheckBlockedOnTheRegistryWithATypedErrorAndKeepsTheFlag() throws Exception {
+    server.enqueue(new MockResponse.Builder().code(200).headersDelay(60, TimeUnit.SECONDS).build());
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    AtomicBoolean flagAfter = new AtomicBoolean();
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                client.exists(ref("app:v1"));
+              } catch (Throwable e) {
+                failure.set(e);
+              }
+              flagAfter.set(Thread.currentThread().isInterrupted());
+            });
+    t.start();
+    server.takeRequest();
+    Thread.sleep(100);
+    t.interrupt();
+    t.join(TimeUnit.SECONDS.toMillis(10));
+
+    assertThat(t.isAlive()).as("returned well before the answer's minute").isFalse();
+    assertThat(failure.get())
+        .isInstanceOf(RegistryIoException.class)
+        .hasMessageContaining("interrupted");
+    assertThat(flagAfter).isTrue();
+    assertThat(server.getRequestCount()).as("not retried").isEqualTo(1);
   }
 }

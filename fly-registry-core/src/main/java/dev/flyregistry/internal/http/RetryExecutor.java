@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
@@ -27,6 +28,10 @@ import org.slf4j.LoggerFactory;
  * from {@link RetrySettings} through a Resilience4j {@link IntervalFunction}; a {@code Retry-After}
  * header replaces the computed pause (capped). Pauses go through the injected {@link Sleeper}, so
  * tests run without waiting.
+ *
+ * <p>A thread interrupted during an exchange ends it at once with an {@link InterruptedIOException}
+ * (its flag kept): a call blocked on the network is cancelled through the {@link InterruptWatch},
+ * and nothing is retried or sent once the flag is up.
  *
  * <p>Thread-safe; one instance serves a whole client.
  */
@@ -75,8 +80,10 @@ public final class RetryExecutor {
   private final Sleeper sleeper;
   private final Clock clock;
   private final IntervalFunction backoff;
+  private final InterruptWatch interrupts;
 
   public RetryExecutor(OkHttpClient client, HttpSettings http) {
+    this.interrupts = InterruptWatch.SHARED;
     this.client = client;
     this.mutationClient =
         client.retryOnConnectionFailure()
@@ -112,15 +119,19 @@ public final class RetryExecutor {
       throws IOException {
     int attempt = 1;
     while (true) {
+      if (Thread.currentThread().isInterrupted()) {
+        throw new InterruptedIOException("interrupted");
+      }
       Request req = request.get();
+      Call call = (mode == Mode.NOT_AFTER_SEND ? mutationClient : client).newCall(req);
+      if (req.tag(Streaming.class) != null) {
+        call.timeout().clearTimeout();
+      }
       Response response;
-      try {
-        Call call = (mode == Mode.NOT_AFTER_SEND ? mutationClient : client).newCall(req);
-        if (req.tag(Streaming.class) != null) {
-          call.timeout().clearTimeout();
-        }
+      try (InterruptWatch.Watched watched = interrupts.watch(call)) {
         response = call.execute();
       } catch (IOException e) {
+        throwIfInterrupted(e);
         if (!canRetry(e, mode, attempt)) {
           throw e;
         }
@@ -138,9 +149,11 @@ public final class RetryExecutor {
         attempt++;
         continue;
       }
-      try (response) {
+      try (response;
+          InterruptWatch.Watched watched = interrupts.watch(call)) {
         return handler.handle(response);
       } catch (IOException e) {
+        throwIfInterrupted(e);
         if (!canRetry(e, mode, attempt) || mode != Mode.IDEMPOTENT) {
           throw e;
         }
@@ -150,16 +163,28 @@ public final class RetryExecutor {
     }
   }
 
+  /**
+   * An I/O error on an interrupted thread is the interrupt's doing (the watch cancelled the call,
+   * or Okio saw the flag): it ends the exchange as an {@link InterruptedIOException}, never
+   * retried.
+   */
+  private static void throwIfInterrupted(IOException e) throws InterruptedIOException {
+    if (!Thread.currentThread().isInterrupted()) {
+      return;
+    }
+    if (e instanceof InterruptedIOException && !(e instanceof SocketTimeoutException)) {
+      throw (InterruptedIOException) e;
+    }
+    InterruptedIOException interrupted = new InterruptedIOException("interrupted");
+    interrupted.initCause(e);
+    throw interrupted;
+  }
+
   private boolean canRetry(IOException e, Mode mode, int attempt) {
     if (attempt >= settings.maxAttempts()) {
       return false;
     }
     if (e instanceof SSLHandshakeException || e instanceof UnknownHostException) {
-      return false;
-    }
-    if (e instanceof InterruptedIOException
-        && !(e instanceof java.net.SocketTimeoutException)
-        && Thread.currentThread().isInterrupted()) {
       return false;
     }
     if (mode == Mode.NOT_AFTER_SEND) {

@@ -122,7 +122,7 @@ public final class Deployer {
     String status = failure == null ? "complete" : "failed";
     Optional<String> finished = Optional.of(status);
     try {
-      releases.finish(release.id(), status);
+      setInterruptAside(() -> releases.finish(release.id(), status));
     } catch (RuntimeException e) {
       LOG.warn(
           "could not mark release {} of app {} as {}: {}",
@@ -200,10 +200,27 @@ public final class Deployer {
 
   private void release(String app, Lease lease) {
     try {
-      machines.releaseLease(app, lease);
+      setInterruptAside(() -> machines.releaseLease(app, lease));
     } catch (RuntimeException e) {
       // The lease expires by itself; a failed release must not hide the deploy's own outcome.
       LOG.warn("could not release the lease of machine {}: {}", lease.machineId(), e.getMessage());
+    }
+  }
+
+  /**
+   * Runs a clean-up step (giving a lease back, finishing the release record) even when the deploy
+   * was interrupted: an interrupted thread's calls fail at once, which would leave the release
+   * {@code pending} and the machine leased. The flag is cleared for the step and raised again after
+   * it; an interrupt during the step still cuts it short.
+   */
+  private static void setInterruptAside(Runnable step) {
+    boolean interrupted = Thread.interrupted();
+    try {
+      step.run();
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 }

@@ -6,12 +6,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.flyregistry.http.HttpSettings;
 import dev.flyregistry.http.RetrySettings;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.SocketEffect;
@@ -193,5 +197,49 @@ class RetryExecutorTest {
     run(RetryExecutor.Mode.IDEMPOTENT);
     assertThat(server.takeRequest().getHeaders().get("User-Agent"))
         .startsWith("fly-registry-java/");
+  }
+
+  @Test
+  void anInterruptEndsAnExchangeBlockedOnTheNetworkWithoutRetryingIt() throws Exception {
+    server.enqueue(
+        new MockResponse.Builder().body("late").headersDelay(60, TimeUnit.SECONDS).build());
+    server.enqueue(new MockResponse.Builder().body("retried").build());
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    AtomicBoolean flagAfter = new AtomicBoolean();
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                run(RetryExecutor.Mode.IDEMPOTENT);
+              } catch (Throwable e) {
+                failure.set(e);
+              }
+              flagAfter.set(Thread.currentThread().isInterrupted());
+            });
+    t.start();
+    server.takeRequest();
+    Thread.sleep(100);
+    t.interrupt();
+    t.join(TimeUnit.SECONDS.toMillis(10));
+
+    assertThat(t.isAlive()).as("returned well before the answer's minute").isFalse();
+    assertThat(failure.get()).isInstanceOf(InterruptedIOException.class).hasMessage("interrupted");
+    assertThat(flagAfter).isTrue();
+    assertThat(server.getRequestCount()).as("not retried").isEqualTo(1);
+    assertThat(sleeps).isEmpty();
+  }
+
+  @Test
+  void nothingIsSentFromAThreadAlreadyInterrupted() {
+    server.enqueue(new MockResponse.Builder().body("ok").build());
+    Thread.currentThread().interrupt();
+    try {
+      assertThatThrownBy(() -> run(RetryExecutor.Mode.NOT_AFTER_SEND))
+          .isInstanceOf(InterruptedIOException.class);
+      assertThat(Thread.currentThread().isInterrupted()).isTrue();
+    } finally {
+      Thread.interrupted();
+    }
+    assertThat(server.getRequestCount()).isZero();
   }
 }
