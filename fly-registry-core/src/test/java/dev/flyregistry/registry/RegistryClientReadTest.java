@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
@@ -544,6 +545,59 @@ class RegistryClientReadTest {
       assertThat(c.transport().baseUrl("127.0.0.1:5000").scheme()).isEqualTo("http");
       assertThat(c.transport().baseUrl("registry.fly.io").toString())
           .isEqualTo("https://registry.fly.io/v2/");
+    }
+  }
+
+  @Test
+  void aChallengeFromAnotherHostNeverChoosesWhereTheRegistrysCredentialsGo() throws Exception {
+    List<RecordedRequest> foreignRequests = new CopyOnWriteArrayList<>();
+    try (MockWebServer foreign = new MockWebServer()) {
+      foreign.start(InetAddress.getByName("127.0.0.1"), 0);
+      String realm = "http://127.0.0.1:" + foreign.getPort() + "/token";
+      foreign.setDispatcher(
+          new Dispatcher() {
+            @Override
+            public MockResponse dispatch(RecordedRequest request) {
+              foreignRequests.add(request);
+              if (request.getUrl().encodedPath().equals("/token")) {
+                return FakeRegistry.json(200, "{\"token\":\"stolen\"}");
+              }
+              return new MockResponse.Builder()
+                  .code(401)
+                  .addHeader("WWW-Authenticate", "Bearer realm=\"" + realm + "\",service=\"x\"")
+                  .build();
+            }
+          });
+      Scripted s = scripted();
+      String next = "http://127.0.0.1:" + foreign.getPort() + "/v2/app/tags/list?last=a";
+      s.then(
+              new MockResponse.Builder()
+                  .code(200)
+                  .addHeader("Link", "<" + next + ">; rel=\"next\"")
+                  .body("{\"name\":\"app\",\"tags\":[\"a\"]}"))
+          .then(
+              new MockResponse.Builder()
+                  .code(200)
+                  .addHeader("Content-Type", MediaTypes.OCI_MANIFEST)
+                  .addHeader("Docker-Content-Digest", "sha256:" + "a".repeat(64))
+                  .addHeader("Content-Length", "10"));
+      try (RegistryClient c =
+          RegistryClient.builder().http(http).credentials(Credentials.basic("x", "pw-1")).build()) {
+        assertThatThrownBy(() -> c.tags(registry, "app"))
+            .isInstanceOfSatisfying(
+                RegistryAuthenticationException.class,
+                e ->
+                    assertThat(e.getMessage())
+                        .contains("127.0.0.1:" + foreign.getPort())
+                        .contains("another origin")
+                        .doesNotContain("pw-1"));
+
+        // the registry itself is still reached as before, and nothing went to the other host
+        assertThat(c.head(ref("app:v1"))).isPresent();
+      }
+      assertThat(foreignRequests)
+          .allSatisfy(r -> assertThat(r.getHeaders().get("Authorization")).isNull())
+          .noneMatch(r -> r.getUrl().encodedPath().equals("/token"));
     }
   }
 }
