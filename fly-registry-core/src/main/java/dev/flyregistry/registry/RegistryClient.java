@@ -641,12 +641,26 @@ public final class RegistryClient implements AutoCloseable {
       }
     }
     HttpUrl base = response.request().url();
-    HttpUrl next =
-        LinkHeader.find(response.headers("Link"), "next").map(base::resolve).orElse(null);
-    if (next != null && !next.scheme().toLowerCase(Locale.ROOT).startsWith("http")) {
-      next = null;
+    Optional<String> link = LinkHeader.find(response.headers("Link"), "next");
+    HttpUrl next = link.map(base::resolve).orElse(null);
+    if (link.isPresent() && next == null) {
+      // stopping here would return a partial list as if it were complete
+      throw new RegistryException(
+          op
+              + ": the Link header names a next page that is not an http(s) URL (\""
+              + ctx.scrub(abbreviate(link.get()))
+              + "\"); the tag list cannot be read to its end",
+          code,
+          List.of(),
+          ctx.registry(),
+          ctx.repository(),
+          null);
     }
     return new TagPage(tags, next);
+  }
+
+  private static String abbreviate(String s) {
+    return s.length() > 200 ? s.substring(0, 200) + "..." : s;
   }
 
   private static byte[] readBounded(ResponseBody body, long limit, Failures.Context ctx, String op)

@@ -600,4 +600,26 @@ class RegistryClientReadTest {
           .noneMatch(r -> r.getUrl().encodedPath().equals("/token"));
     }
   }
+
+  @Test
+  void aNextLinkThatIsNotAUrlFailsInsteadOfEndingTheListEarly() {
+    Scripted s = scripted();
+    s.then(
+        new MockResponse.Builder()
+            .code(200)
+            .addHeader("Link", "<http://bad host/v2/app/tags/list?last=b>; rel=\"next\"")
+            .body("{\"name\":\"app\",\"tags\":[\"a\",\"b\"]}"));
+    assertThatThrownBy(() -> client.tags(registry, "app"))
+        .isInstanceOf(RegistryException.class)
+        .hasMessageContaining("Link header")
+        .hasMessageContaining("http://bad host/v2/app/tags/list?last=b");
+    s.then(
+        new MockResponse.Builder()
+            .code(200)
+            .addHeader("Link", "<ftp://" + registry + "/v2/app/tags/list?last=b>; rel=next")
+            .body("{\"name\":\"app\",\"tags\":[\"a\",\"b\"]}"));
+    assertThatThrownBy(() -> client.tags(registry, "app"))
+        .isInstanceOf(RegistryException.class)
+        .hasMessageContaining("not an http(s) URL");
+  }
 }
