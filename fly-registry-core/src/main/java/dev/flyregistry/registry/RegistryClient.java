@@ -235,7 +235,10 @@ public final class RegistryClient implements AutoCloseable {
   /**
    * Reads an image's configuration, choosing the image for {@code platform} when {@code ref} names
    * a manifest list or index (operating system and architecture must match; the variant too when
-   * {@code platform} names one). A single-platform manifest is read whatever its platform.
+   * {@code platform} names one, an entry without a variant having its architecture's default, so
+   * that {@code linux/arm64/v8} finds an entry listed as {@code linux/arm64}). Attestation entries
+   * ({@code unknown/unknown}) are never chosen. A single-platform manifest is read whatever its
+   * platform.
    *
    * @param ref the image reference (tag or digest)
    * @param platform the platform to choose from an index
@@ -277,14 +280,12 @@ public final class RegistryClient implements AutoCloseable {
   private static Descriptor select(ManifestIndex index, Platform wanted, ImageReference ref) {
     List<Platform> available = new ArrayList<>();
     for (Descriptor child : index.manifests()) {
-      if (child.platform().isEmpty()) {
+      if (child.platform().isEmpty() || isAttestation(child)) {
         continue;
       }
       Platform p = child.platform().get();
       available.add(p);
-      if (p.os().equals(wanted.os())
-          && p.architecture().equals(wanted.architecture())
-          && (wanted.variant().isEmpty() || wanted.variant().equals(p.variant()))) {
+      if (matches(p, wanted)) {
         return child;
       }
     }
@@ -302,6 +303,50 @@ public final class RegistryClient implements AutoCloseable {
         available,
         ref.registry(),
         ref.repository());
+  }
+
+  /**
+   * Whether an index entry runs on the wanted platform: the same operating system and architecture
+   * and, when {@code wanted} names a variant, the same variant. Variants compare as the OCI image
+   * spec writes them: an entry without a variant has its architecture's default ({@code v8} for
+   * {@code arm64}, {@code v1} for {@code amd64}), and {@code 8} means {@code v8}.
+   */
+  static boolean matches(Platform entry, Platform wanted) {
+    String arch = entry.architecture().toLowerCase(Locale.ROOT);
+    if (!entry.os().equalsIgnoreCase(wanted.os())
+        || !arch.equals(wanted.architecture().toLowerCase(Locale.ROOT))) {
+      return false;
+    }
+    return wanted.variant().isEmpty()
+        || variant(arch, wanted.variant()).equals(variant(arch, entry.variant()));
+  }
+
+  private static String variant(String arch, Optional<String> variant) {
+    String v = variant.map(x -> x.trim().toLowerCase(Locale.ROOT)).orElse("");
+    if (!v.isEmpty() && Character.isDigit(v.charAt(0))) {
+      v = "v" + v;
+    }
+    if (v.isEmpty()) {
+      return switch (arch) {
+        case "arm64" -> "v8";
+        case "amd64" -> "v1";
+        default -> "";
+      };
+    }
+    return v;
+  }
+
+  /**
+   * Whether an index entry is an attestation (build provenance, SBOM) rather than an image: buildx
+   * lists them with the platform {@code unknown/unknown} and a {@code vnd.docker.reference.type}
+   * annotation.
+   */
+  private static boolean isAttestation(Descriptor child) {
+    if ("attestation-manifest".equals(child.annotations().get("vnd.docker.reference.type"))) {
+      return true;
+    }
+    Platform p = child.platform().orElseThrow();
+    return p.os().equals("unknown") && p.architecture().equals("unknown");
   }
 
   /** {@code GET} of a configuration blob: bounded, digest-verified. */
