@@ -622,4 +622,31 @@ class RegistryClientReadTest {
         .isInstanceOf(RegistryException.class)
         .hasMessageContaining("not an http(s) URL");
   }
+
+  @Test
+  void headBySha512WhereTheRegistryAnswersSha256ChecksTheBytesInstead() {
+    String json = FakeRegistry.ociManifest("s");
+    byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+    Digest sha512 = Digest.of(Digest.SHA512, bytes);
+    Digest sha256 = Digest.sha256(bytes);
+    MockResponse.Builder head =
+        new MockResponse.Builder()
+            .code(200)
+            .addHeader("Content-Type", MediaTypes.OCI_MANIFEST)
+            .addHeader("Docker-Content-Digest", sha256.toString())
+            .addHeader("Content-Length", bytes.length);
+    Scripted s = scripted();
+    s.then(head).then(manifestResponse(json, MediaTypes.OCI_MANIFEST));
+    ImageReference bySha512 = ref("app@" + sha512);
+
+    Descriptor d = client.head(bySha512).orElseThrow();
+
+    assertThat(d.digest()).isEqualTo(sha256);
+    assertThat(d.size()).isEqualTo(bytes.length);
+    assertThat(s.requests).extracting(RecordedRequest::getMethod).containsExactly("HEAD", "GET");
+
+    // and bytes that are not the sha512 content are still refused
+    s.then(head).then(manifestResponse(FakeRegistry.ociManifest("t"), MediaTypes.OCI_MANIFEST));
+    assertThatThrownBy(() -> client.head(bySha512)).isInstanceOf(DigestMismatchException.class);
+  }
 }
