@@ -456,13 +456,17 @@ public final class ImageReference {
   }
 
   /**
-   * @param newRepository the repository path, in the same registry
+   * @param newRepository the repository path, in the same registry ({@code library/} is added to a
+   *     single name on Docker Hub, as {@link #parse(String)} does)
    * @return a reference to the same tag and digest in another repository
+   * @throws InvalidReferenceException when the path is invalid or makes the name longer than 255
+   *     characters
    */
   public ImageReference withRepository(String newRepository) {
+    Objects.requireNonNull(newRepository, "repository");
     String input = registry + "/" + newRepository;
     validateRepository(input, newRepository, registry.length() + 1);
-    return new ImageReference(registry, newRepository, tag, digest);
+    return normalise(registry, newRepository, tag, digest, input);
   }
 
   /**

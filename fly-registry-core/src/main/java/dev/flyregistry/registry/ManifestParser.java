@@ -44,6 +44,20 @@ final class ManifestParser {
     if (root == null || !root.isObject()) {
       throw new ManifestFormatException("manifest must be a JSON object");
     }
+    // First: a Docker schema 1 manifest carries no mediaType and would otherwise be refused for
+    // its shape; and a number beyond int must not wrap around to 2.
+    JsonNode sv = root.get("schemaVersion");
+    if (sv == null || !sv.isIntegralNumber()) {
+      throw new ManifestFormatException("manifest schemaVersion is missing or not an integer");
+    }
+    if (!sv.canConvertToInt() || sv.intValue() != 2) {
+      throw new ManifestFormatException(
+          "manifest schemaVersion "
+              + sv.asText()
+              + " is not supported (only schema 2 and OCI manifests are; Docker schema 1"
+              + " manifests are deprecated and no longer read)");
+    }
+    int schemaVersion = sv.intValue();
     String declared = text(root, "mediaType", "manifest");
     String header = MediaTypes.essence(contentType);
     boolean headerSpecific = !header.isEmpty() && !isGeneric(header);
@@ -67,17 +81,6 @@ final class ManifestParser {
     } else {
       throw new ManifestFormatException(
           "manifest has no mediaType and neither config/layers nor manifests");
-    }
-    JsonNode sv = root.get("schemaVersion");
-    if (sv == null || !sv.isIntegralNumber()) {
-      throw new ManifestFormatException("manifest schemaVersion is missing or not an integer");
-    }
-    int schemaVersion = sv.intValue();
-    if (schemaVersion != 2) {
-      throw new ManifestFormatException(
-          "manifest schemaVersion "
-              + schemaVersion
-              + " is not supported (only schema 2 and OCI manifests are)");
     }
     Map<String, String> annotations = annotations(root, "manifest");
     Descriptor subject = root.has("subject") ? descriptor(root.get("subject"), "subject") : null;

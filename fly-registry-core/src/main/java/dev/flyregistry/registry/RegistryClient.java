@@ -139,6 +139,13 @@ public final class RegistryClient implements AutoCloseable {
               Digest digest = BlobUploads.digestHeader(response, ctx, op);
               if (digest != null
                   && ref.digest().isPresent()
+                  && !digest.algorithm().equals(ref.digest().get().algorithm())) {
+                // a registry names content by its canonical (sha256) digest: digests of two
+                // algorithms cannot be compared, the bytes can (GET checks them against the ref)
+                return new Head(true, null);
+              }
+              if (digest != null
+                  && ref.digest().isPresent()
                   && !digest.equals(ref.digest().get())) {
                 throw new DigestMismatchException(
                     op
@@ -237,7 +244,10 @@ public final class RegistryClient implements AutoCloseable {
   /**
    * Reads an image's configuration, choosing the image for {@code platform} when {@code ref} names
    * a manifest list or index (operating system and architecture must match; the variant too when
-   * {@code platform} names one). A single-platform manifest is read whatever its platform.
+   * {@code platform} names one, an entry without a variant having its architecture's default, so
+   * that {@code linux/arm64/v8} finds an entry listed as {@code linux/arm64}). Attestation entries
+   * ({@code unknown/unknown}) are never chosen. A single-platform manifest is read whatever its
+   * platform.
    *
    * @param ref the image reference (tag or digest)
    * @param platform the platform to choose from an index
@@ -279,14 +289,12 @@ public final class RegistryClient implements AutoCloseable {
   private static Descriptor select(ManifestIndex index, Platform wanted, ImageReference ref) {
     List<Platform> available = new ArrayList<>();
     for (Descriptor child : index.manifests()) {
-      if (child.platform().isEmpty()) {
+      if (child.platform().isEmpty() || isAttestation(child)) {
         continue;
       }
       Platform p = child.platform().get();
       available.add(p);
-      if (p.os().equals(wanted.os())
-          && p.architecture().equals(wanted.architecture())
-          && (wanted.variant().isEmpty() || wanted.variant().equals(p.variant()))) {
+      if (matches(p, wanted)) {
         return child;
       }
     }
@@ -304,6 +312,50 @@ public final class RegistryClient implements AutoCloseable {
         available,
         ref.registry(),
         ref.repository());
+  }
+
+  /**
+   * Whether an index entry runs on the wanted platform: the same operating system and architecture
+   * and, when {@code wanted} names a variant, the same variant. Variants compare as the OCI image
+   * spec writes them: an entry without a variant has its architecture's default ({@code v8} for
+   * {@code arm64}, {@code v1} for {@code amd64}), and {@code 8} means {@code v8}.
+   */
+  static boolean matches(Platform entry, Platform wanted) {
+    String arch = entry.architecture().toLowerCase(Locale.ROOT);
+    if (!entry.os().equalsIgnoreCase(wanted.os())
+        || !arch.equals(wanted.architecture().toLowerCase(Locale.ROOT))) {
+      return false;
+    }
+    return wanted.variant().isEmpty()
+        || variant(arch, wanted.variant()).equals(variant(arch, entry.variant()));
+  }
+
+  private static String variant(String arch, Optional<String> variant) {
+    String v = variant.map(x -> x.trim().toLowerCase(Locale.ROOT)).orElse("");
+    if (!v.isEmpty() && Character.isDigit(v.charAt(0))) {
+      v = "v" + v;
+    }
+    if (v.isEmpty()) {
+      return switch (arch) {
+        case "arm64" -> "v8";
+        case "amd64" -> "v1";
+        default -> "";
+      };
+    }
+    return v;
+  }
+
+  /**
+   * Whether an index entry is an attestation (build provenance, SBOM) rather than an image: buildx
+   * lists them with the platform {@code unknown/unknown} and a {@code vnd.docker.reference.type}
+   * annotation.
+   */
+  private static boolean isAttestation(Descriptor child) {
+    if ("attestation-manifest".equals(child.annotations().get("vnd.docker.reference.type"))) {
+      return true;
+    }
+    Platform p = child.platform().orElseThrow();
+    return p.os().equals("unknown") && p.architecture().equals("unknown");
   }
 
   /** {@code GET} of a configuration blob: bounded, digest-verified. */
@@ -643,12 +695,26 @@ public final class RegistryClient implements AutoCloseable {
       }
     }
     HttpUrl base = response.request().url();
-    HttpUrl next =
-        LinkHeader.find(response.headers("Link"), "next").map(base::resolve).orElse(null);
-    if (next != null && !next.scheme().toLowerCase(Locale.ROOT).startsWith("http")) {
-      next = null;
+    Optional<String> link = LinkHeader.find(response.headers("Link"), "next");
+    HttpUrl next = link.map(base::resolve).orElse(null);
+    if (link.isPresent() && next == null) {
+      // stopping here would return a partial list as if it were complete
+      throw new RegistryException(
+          op
+              + ": the Link header names a next page that is not an http(s) URL (\""
+              + ctx.scrub(abbreviate(link.get()))
+              + "\"); the tag list cannot be read to its end",
+          code,
+          List.of(),
+          ctx.registry(),
+          ctx.repository(),
+          null);
     }
     return new TagPage(tags, next);
+  }
+
+  private static String abbreviate(String s) {
+    return s.length() > 200 ? s.substring(0, 200) + "..." : s;
   }
 
   private static byte[] readBounded(ResponseBody body, long limit, Failures.Context ctx, String op)

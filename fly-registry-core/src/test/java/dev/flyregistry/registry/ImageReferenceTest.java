@@ -123,4 +123,20 @@ class ImageReferenceTest {
     assertThat(ref.withDigest(Digest.parse(D)).reference()).isEqualTo(D);
     assertThat(ref.name()).isEqualTo("registry.fly.io/app-1");
   }
+
+  @Test
+  void withRepositoryHoldsTheRulesOfParse() {
+    ImageReference fly = ImageReference.parse("registry.fly.io/app-1:v1");
+    String longPath = "a".repeat(255 - "registry.fly.io/".length() + 1);
+    assertThatThrownBy(() -> fly.withRepository(longPath))
+        .isInstanceOf(InvalidReferenceException.class)
+        .hasMessageContaining("longer than 255");
+    assertThat(fly.withRepository(longPath.substring(1)).repository())
+        .hasSize(longPath.length() - 1);
+
+    ImageReference hub = ImageReference.parseDocker("nginx:1.27");
+    assertThat(hub.withRepository("redis"))
+        .isEqualTo(ImageReference.parseDocker("redis:1.27"))
+        .hasToString("registry-1.docker.io/library/redis:1.27");
+  }
 }

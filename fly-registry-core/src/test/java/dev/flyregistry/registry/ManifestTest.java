@@ -121,4 +121,21 @@ class ManifestTest {
                     utf8("{\"schemaVersion\":2,\"mediaType\":\"application/x-thing\"}"), null))
         .hasMessageContaining("unsupported manifest media type");
   }
+
+  @Test
+  void schemaVersionIsCheckedFirstAndNeverWrapsAround() {
+    // a Docker schema 1 manifest as registries serve it: no mediaType in the body
+    String schema1 =
+        "{\"schemaVersion\":1,\"name\":\"library/x\",\"tag\":\"v1\","
+            + "\"architecture\":\"amd64\",\"fsLayers\":[],\"history\":[]}";
+    assertThatThrownBy(() -> Manifest.parse(utf8(schema1), "application/json"))
+        .isInstanceOf(ManifestFormatException.class)
+        .hasMessageContaining("schemaVersion 1 is not supported");
+    // 2^32 + 2 is not 2
+    String wrapped = ociManifest().replace("\"schemaVersion\":2", "\"schemaVersion\":4294967298");
+    assertThat(wrapped).isNotEqualTo(ociManifest());
+    assertThatThrownBy(() -> Manifest.parse(utf8(wrapped), null))
+        .isInstanceOf(ManifestFormatException.class)
+        .hasMessageContaining("schemaVersion 4294967298 is not supported");
+  }
 }

@@ -236,4 +236,80 @@ class RegistryClientConfigTest {
               assertThat(e.hasCode(RegistryErrorCode.BLOB_UNKNOWN)).isTrue();
             });
   }
+
+  /** An index entry: {@code os/arch[/variant]}, with annotations as JSON text (or null). */
+  private static String entry(Digest digest, String platform, String annotationsJson) {
+    String[] p = platform.split("/");
+    return "{\"mediaType\":\""
+        + MediaTypes.OCI_MANIFEST
+        + "\",\"digest\":\""
+        + digest
+        + "\",\"size\":100,\"platform\":{\"os\":\""
+        + p[0]
+        + "\",\"architecture\":\""
+        + p[1]
+        + "\""
+        + (p.length > 2 ? ",\"variant\":\"" + p[2] + "\"" : "")
+        + "}"
+        + (annotationsJson == null ? "" : ",\"annotations\":" + annotationsJson)
+        + "}";
+  }
+
+  @Test
+  void arm64V8FindsAnEntryListedWithoutVariantAndAttestationsAreNeitherChosenNorListed() {
+    Digest arm = image("multi", "arm", CONFIG.replace(",\"variant\":\"v8\"", ""));
+    Digest attestation = image("multi", "att", "{\"os\":\"unknown\",\"architecture\":\"x\"}");
+    fake.put(
+        "multi",
+        "v1",
+        "{\"schemaVersion\":2,\"mediaType\":\""
+            + MediaTypes.OCI_INDEX
+            + "\",\"manifests\":["
+            + entry(arm, "linux/arm64", null)
+            + ","
+            + entry(
+                attestation,
+                "unknown/unknown",
+                "{\"vnd.docker.reference.type\":\"attestation-manifest\","
+                    + "\"vnd.docker.reference.digest\":\""
+                    + arm
+                    + "\"}")
+            + "]}",
+        MediaTypes.OCI_INDEX);
+    Platform arm64v8 =
+        new Platform("linux", "arm64", Optional.of("v8"), Optional.empty(), List.of());
+
+    assertThat(client.config(ref("multi:v1"), arm64v8).platform().architecture())
+        .isEqualTo("arm64");
+    Platform arm64v9 =
+        new Platform("linux", "arm64", Optional.of("v9"), Optional.empty(), List.of());
+    assertThatThrownBy(() -> client.config(ref("multi:v1"), arm64v9))
+        .isInstanceOf(PlatformNotFoundException.class);
+    assertThatThrownBy(() -> client.config(ref("multi:v1"), Platform.of("linux", "s390x")))
+        .isInstanceOfSatisfying(
+            PlatformNotFoundException.class,
+            e -> {
+              assertThat(e.available()).containsExactly(Platform.of("linux", "arm64"));
+              assertThat(e.getMessage()).contains("it has linux/arm64").doesNotContain("unknown");
+            });
+  }
+
+  @Test
+  void variantsCompareWithOrWithoutTheirLeadingV() {
+    assertThat(
+            RegistryClient.matches(
+                new Platform("linux", "arm", Optional.of("v7"), Optional.empty(), List.of()),
+                new Platform("linux", "arm", Optional.of("7"), Optional.empty(), List.of())))
+        .isTrue();
+    assertThat(
+            RegistryClient.matches(
+                Platform.of("linux", "arm"),
+                new Platform("linux", "arm", Optional.of("v7"), Optional.empty(), List.of())))
+        .isFalse();
+    assertThat(
+            RegistryClient.matches(
+                Platform.of("linux", "amd64"),
+                new Platform("linux", "amd64", Optional.of("v1"), Optional.empty(), List.of())))
+        .isTrue();
+  }
 }

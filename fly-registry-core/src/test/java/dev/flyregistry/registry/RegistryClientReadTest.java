@@ -16,6 +16,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
@@ -577,5 +578,107 @@ class RegistryClientReadTest {
         .hasMessageContaining("interrupted");
     assertThat(flagAfter).isTrue();
     assertThat(server.getRequestCount()).as("not retried").isEqualTo(1);
+  }
+
+  @Test
+  void aChallengeFromAnotherHostNeverChoosesWhereTheRegistrysCredentialsGo() throws Exception {
+    List<RecordedRequest> foreignRequests = new CopyOnWriteArrayList<>();
+    try (MockWebServer foreign = new MockWebServer()) {
+      foreign.start(InetAddress.getByName("127.0.0.1"), 0);
+      String realm = "http://127.0.0.1:" + foreign.getPort() + "/token";
+      foreign.setDispatcher(
+          new Dispatcher() {
+            @Override
+            public MockResponse dispatch(RecordedRequest request) {
+              foreignRequests.add(request);
+              if (request.getUrl().encodedPath().equals("/token")) {
+                return FakeRegistry.json(200, "{\"token\":\"stolen\"}");
+              }
+              return new MockResponse.Builder()
+                  .code(401)
+                  .addHeader("WWW-Authenticate", "Bearer realm=\"" + realm + "\",service=\"x\"")
+                  .build();
+            }
+          });
+      Scripted s = scripted();
+      String next = "http://127.0.0.1:" + foreign.getPort() + "/v2/app/tags/list?last=a";
+      s.then(
+              new MockResponse.Builder()
+                  .code(200)
+                  .addHeader("Link", "<" + next + ">; rel=\"next\"")
+                  .body("{\"name\":\"app\",\"tags\":[\"a\"]}"))
+          .then(
+              new MockResponse.Builder()
+                  .code(200)
+                  .addHeader("Content-Type", MediaTypes.OCI_MANIFEST)
+                  .addHeader("Docker-Content-Digest", "sha256:" + "a".repeat(64))
+                  .addHeader("Content-Length", "10"));
+      try (RegistryClient c =
+          RegistryClient.builder().http(http).credentials(Credentials.basic("x", "pw-1")).build()) {
+        assertThatThrownBy(() -> c.tags(registry, "app"))
+            .isInstanceOfSatisfying(
+                RegistryAuthenticationException.class,
+                e ->
+                    assertThat(e.getMessage())
+                        .contains("127.0.0.1:" + foreign.getPort())
+                        .contains("another origin")
+                        .doesNotContain("pw-1"));
+
+        // the registry itself is still reached as before, and nothing went to the other host
+        assertThat(c.head(ref("app:v1"))).isPresent();
+      }
+      assertThat(foreignRequests)
+          .allSatisfy(r -> assertThat(r.getHeaders().get("Authorization")).isNull())
+          .noneMatch(r -> r.getUrl().encodedPath().equals("/token"));
+    }
+  }
+
+  @Test
+  void aNextLinkThatIsNotAUrlFailsInsteadOfEndingTheListEarly() {
+    Scripted s = scripted();
+    s.then(
+        new MockResponse.Builder()
+            .code(200)
+            .addHeader("Link", "<http://bad host/v2/app/tags/list?last=b>; rel=\"next\"")
+            .body("{\"name\":\"app\",\"tags\":[\"a\",\"b\"]}"));
+    assertThatThrownBy(() -> client.tags(registry, "app"))
+        .isInstanceOf(RegistryException.class)
+        .hasMessageContaining("Link header")
+        .hasMessageContaining("http://bad host/v2/app/tags/list?last=b");
+    s.then(
+        new MockResponse.Builder()
+            .code(200)
+            .addHeader("Link", "<ftp://" + registry + "/v2/app/tags/list?last=b>; rel=next")
+            .body("{\"name\":\"app\",\"tags\":[\"a\",\"b\"]}"));
+    assertThatThrownBy(() -> client.tags(registry, "app"))
+        .isInstanceOf(RegistryException.class)
+        .hasMessageContaining("not an http(s) URL");
+  }
+
+  @Test
+  void headBySha512WhereTheRegistryAnswersSha256ChecksTheBytesInstead() {
+    String json = FakeRegistry.ociManifest("s");
+    byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+    Digest sha512 = Digest.of(Digest.SHA512, bytes);
+    Digest sha256 = Digest.sha256(bytes);
+    MockResponse.Builder head =
+        new MockResponse.Builder()
+            .code(200)
+            .addHeader("Content-Type", MediaTypes.OCI_MANIFEST)
+            .addHeader("Docker-Content-Digest", sha256.toString())
+            .addHeader("Content-Length", bytes.length);
+    Scripted s = scripted();
+    s.then(head).then(manifestResponse(json, MediaTypes.OCI_MANIFEST));
+    ImageReference bySha512 = ref("app@" + sha512);
+
+    Descriptor d = client.head(bySha512).orElseThrow();
+
+    assertThat(d.digest()).isEqualTo(sha256);
+    assertThat(d.size()).isEqualTo(bytes.length);
+    assertThat(s.requests).extracting(RecordedRequest::getMethod).containsExactly("HEAD", "GET");
+
+    // and bytes that are not the sha512 content are still refused
+    s.then(head).then(manifestResponse(FakeRegistry.ociManifest("t"), MediaTypes.OCI_MANIFEST));
+    assertThatThrownBy(() -> client.head(bySha512)).isInstanceOf(DigestMismatchException.class);
   }
 }

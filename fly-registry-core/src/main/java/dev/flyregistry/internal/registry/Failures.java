@@ -280,6 +280,30 @@ public final class Failures {
         null);
   }
 
+  /**
+   * A {@code 401} from another origin than the registry's (reached through a redirect or a {@code
+   * Link}): final, since that origin is sent no credentials and its challenge is not trusted.
+   */
+  static RegistryAuthenticationException foreignUnauthorized(
+      Context ctx, String operation, HttpUrl url, ErrorBody body) {
+    return new RegistryAuthenticationException(
+        operation
+            + ": 401 from "
+            + url.scheme()
+            + "://"
+            + Hosts.authority(url)
+            + ", another origin than the registry "
+            + ctx.registry()
+            + " (reached through a redirect or a Link header); the registry's credentials are"
+            + " never sent there, nor is its challenge followed"
+            + suffix(ctx, body),
+        401,
+        errors(ctx, body),
+        ctx.registry(),
+        ctx.repository(),
+        null);
+  }
+
   static RegistryAuthenticationException authentication(
       Context ctx, String operation, String why, ErrorBody body) {
     return new RegistryAuthenticationException(

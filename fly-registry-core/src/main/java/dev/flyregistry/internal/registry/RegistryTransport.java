@@ -253,6 +253,13 @@ public final class RegistryTransport implements AutoCloseable {
                 },
                 mode,
                 response -> {
+                  if (response.code() == 401 && !Hosts.sameOrigin(response.request().url(), base)) {
+                    // Another origin (a redirect, a Link to another host) is never sent the
+                    // registry's credentials, and its challenge must not choose the registry's
+                    // token service: adopting it would send them to its realm on the next call.
+                    throw Failures.foreignUnauthorized(
+                        ctx, operation, response.request().url(), ErrorBody.read(response));
+                  }
                   if (response.code() == 401) {
                     return new Outcome<>(
                         null,
