@@ -55,6 +55,26 @@ public final class RetryExecutor {
   }
 
   /**
+   * Which attempt a request is, tagged by {@link #execute} on every request it sends, so that a
+   * handler mapping a final response to an error can say what was tried ({@link #of(Response)}).
+   *
+   * @param number the attempt, from 1
+   * @param maxAttempts the attempts the settings allow
+   * @param mode how the exchange may be repeated
+   */
+  public record Attempt(int number, int maxAttempts, Mode mode) {
+    /** The attempt a response answered, if it came through {@link #execute}. */
+    public static Optional<Attempt> of(Response response) {
+      return Optional.ofNullable(response.request().tag(Attempt.class));
+    }
+
+    /** Whether no attempt is left after this one. */
+    public boolean last() {
+      return number >= maxAttempts;
+    }
+  }
+
+  /**
    * Handles the final response of an exchange; may read the body (I/O errors there are retried).
    */
   @FunctionalInterface
@@ -112,7 +132,11 @@ public final class RetryExecutor {
       throws IOException {
     int attempt = 1;
     while (true) {
-      Request req = request.get();
+      Request made = request.get();
+      Request req =
+          made.newBuilder()
+              .tag(Attempt.class, new Attempt(attempt, settings.maxAttempts(), mode))
+              .build();
       Response response;
       try {
         Call call = (mode == Mode.NOT_AFTER_SEND ? mutationClient : client).newCall(req);
