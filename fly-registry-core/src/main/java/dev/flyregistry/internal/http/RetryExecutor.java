@@ -41,7 +41,13 @@ public final class RetryExecutor {
      * Mutations: retried only when the connection could not be made, never after the request went
      * out.
      */
-    NOT_AFTER_SEND
+    NOT_AFTER_SEND,
+    /**
+     * Mutations of an API whose 429 means the request was refused, not applied (the Machines API):
+     * as {@link #NOT_AFTER_SEND}, and also repeated when answered 429 (if 429 is a retryable
+     * status). Connection failures and 429 answers draw on the same attempt budget.
+     */
+    NOT_AFTER_SEND_OR_429
   }
 
   /**
@@ -139,7 +145,7 @@ public final class RetryExecutor {
               .build();
       Response response;
       try {
-        Call call = (mode == Mode.NOT_AFTER_SEND ? mutationClient : client).newCall(req);
+        Call call = (mode == Mode.IDEMPOTENT ? client : mutationClient).newCall(req);
         if (req.tag(Streaming.class) != null) {
           call.timeout().clearTimeout();
         }
@@ -154,7 +160,7 @@ public final class RetryExecutor {
       }
       int code = response.code();
       if (settings.isRetryable(code)
-          && mode == Mode.IDEMPOTENT
+          && (mode == Mode.IDEMPOTENT || (mode == Mode.NOT_AFTER_SEND_OR_429 && code == 429))
           && attempt < settings.maxAttempts()) {
         Optional<Duration> retryAfter = RetryAfter.parse(response.header("Retry-After"), clock);
         response.close();
@@ -186,7 +192,7 @@ public final class RetryExecutor {
         && Thread.currentThread().isInterrupted()) {
       return false;
     }
-    if (mode == Mode.NOT_AFTER_SEND) {
+    if (mode != Mode.IDEMPOTENT) {
       return e instanceof ConnectException || e instanceof NoRouteToHostException;
     }
     return true;
