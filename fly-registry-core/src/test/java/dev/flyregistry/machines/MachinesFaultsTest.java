@@ -372,4 +372,43 @@ class MachinesFaultsTest extends FaultsTestBase {
       assertThat(t).as(body).isInstanceOf(MachinesApiException.class);
     }
   }
+
+  @Test
+  void anErrorTextIsOneCleanLineThatNeverSplitsASurrogatePair() {
+    // 300 characters of the error are quoted: the pair straddles that limit
+    server.enqueue(
+        new MockResponse.Builder()
+            .code(422)
+            .body(
+                "{\"error\":\""
+                    + "a".repeat(299)
+                    + "\uD83D\uDE00"
+                    + "tail\",\"status\":\"x\\u2028y\"}")
+            .build());
+
+    Throwable t = catchThrowable(() -> client.apps().create("my-app", "personal"));
+
+    assertThat(t).isInstanceOf(MachinesApiException.class);
+    assertOneCleanLine(t.getMessage());
+    assertThat(t.getMessage()).contains("(x y)").contains("a".repeat(299) + "...");
+  }
+
+  /** One line: no control or formatting character, line separator or unpaired surrogate. */
+  private static void assertOneCleanLine(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      assertThat(Character.isISOControl(c) || c == '\u2028' || c == '\u2029')
+          .as("character %d of %s", i, s)
+          .isFalse();
+      assertThat(Character.getType(c) == Character.FORMAT).as("character %d of %s", i, s).isFalse();
+      if (Character.isHighSurrogate(c)) {
+        assertThat(i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1)))
+            .as("surrogate pair at %d of %s", i, s)
+            .isTrue();
+        i++;
+      } else {
+        assertThat(Character.isLowSurrogate(c)).as("character %d of %s", i, s).isFalse();
+      }
+    }
+  }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.flyregistry.auth.FlyToken;
 import dev.flyregistry.http.HttpSettings;
 import dev.flyregistry.internal.http.Bodies;
+import dev.flyregistry.internal.http.Excerpts;
 import dev.flyregistry.internal.http.HttpClients;
 import dev.flyregistry.internal.http.IoFailures;
 import dev.flyregistry.internal.http.Redaction;
@@ -350,13 +351,13 @@ public final class MachinesHttp implements AutoCloseable {
       error = new String(raw.body(), StandardCharsets.UTF_8);
     }
     if (error != null) {
-      error = printable(scrub(error), MAX_ERROR_TEXT);
+      error = Excerpts.oneLine(error, this::scrub, MAX_ERROR_TEXT);
       if (error.isEmpty()) {
         error = null;
       }
     }
     if (status != null) {
-      status = printable(scrub(status), MAX_STATUS_TEXT);
+      status = Excerpts.oneLine(status, this::scrub, MAX_STATUS_TEXT);
       if (status.isEmpty()) {
         status = null;
       }
@@ -376,36 +377,9 @@ public final class MachinesHttp implements AutoCloseable {
     return raw.code() == 404 ? new MachinesNotFoundException(e) : e;
   }
 
-  /**
-   * Server text made safe for a one-line message: white space collapsed, control and bidirectional
-   * formatting characters replaced by {@code ?}, bounded.
-   */
-  public static String printable(String text, int max) {
-    StringBuilder b = new StringBuilder(Math.min(text.length(), max + 3));
-    boolean space = false;
-    for (int i = 0; i < text.length() && b.length() < max; i++) {
-      char c = text.charAt(i);
-      if (Character.isWhitespace(c)) {
-        space = b.length() > 0;
-        continue;
-      }
-      if (space) {
-        b.append(' ');
-        space = false;
-      }
-      int type = Character.getType(c);
-      b.append(Character.isISOControl(c) || type == Character.FORMAT ? '?' : c);
-    }
-    if (b.length() >= max) {
-      b.setLength(max);
-      b.append("...");
-    }
-    return b.toString();
-  }
-
   /** The request id as it may be shown: without the token, printable, bounded; null if absent. */
   private String requestId(String header) {
-    return header == null ? null : printable(scrub(header), MAX_STATUS_TEXT);
+    return header == null ? null : Excerpts.oneLine(header, this::scrub, MAX_STATUS_TEXT);
   }
 
   /** Removes every part of the token from a text that goes into a message. */
