@@ -2,6 +2,7 @@ package dev.flyregistry.machines;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flyregistry.internal.http.Excerpts;
 import dev.flyregistry.internal.machines.Json;
 import dev.flyregistry.internal.machines.MachinesHttp;
 import dev.flyregistry.internal.machines.MachinesHttp.Answer;
@@ -305,7 +306,7 @@ public final class Machines {
     if (!valid) {
       throw new IllegalArgumentException(
           "invalid machine ID '"
-              + MachinesHttp.printable(machineId, 100)
+              + Excerpts.oneLine(machineId, 100)
               + "': expected letters, digits, '-' or '_' (such as 3d8d9e4a0f1e89)");
     }
     return machines(app).addPathSegment(machineId);

@@ -278,6 +278,23 @@ final class BlobUploads {
     if (e instanceof SourceReadException && e.getCause() instanceof RuntimeException cause) {
       return cause; // the source's own typed failure
     }
+    if (e instanceof RateLimitedException r && attempts > 1) {
+      // the request itself was not repeated, but the upload was, in fresh sessions: say so
+      return new RateLimitedException(
+          "upload of blob "
+              + blob.digest()
+              + " to "
+              + t.where()
+              + " failed after "
+              + attempts
+              + " session(s): "
+              + r.getMessage(),
+          r.retryAfter().orElse(null),
+          r.status(),
+          r.errors(),
+          r.registry().orElse(t.registry()),
+          r.repository().orElse(t.repository()));
+    }
     if (e instanceof RestartSession) {
       return new RegistryException(
           "upload of blob "

@@ -4,7 +4,12 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
-/** The registry kept answering 429 ({@code TOOMANYREQUESTS}) through every retry attempt. */
+/**
+ * The registry (or its token service) answered 429 ({@code TOOMANYREQUESTS}) and that answer is
+ * final. The message says what was tried: a read is repeated until its attempts run out, while a
+ * change (an upload's {@code PATCH} or {@code PUT}) is not repeated once sent, so one 429 ends it
+ * (a blob upload may still have been tried again in fresh sessions, which the message then counts).
+ */
 public class RateLimitedException extends RegistryException {
   private static final long serialVersionUID = 1L;
 

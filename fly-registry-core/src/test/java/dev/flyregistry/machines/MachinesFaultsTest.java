@@ -7,11 +7,19 @@ import dev.flyregistry.auth.FlyToken;
 import dev.flyregistry.http.HttpSettings;
 import dev.flyregistry.http.RetrySettings;
 import dev.flyregistry.testing.FaultsTestBase;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.SocketFactory;
 import mockwebserver3.MockResponse;
 import mockwebserver3.SocketEffect;
+import okhttp3.OkHttpClient;
 import okio.Buffer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -243,6 +251,71 @@ class MachinesFaultsTest extends FaultsTestBase {
     assertThat(server.getRequestCount()).isEqualTo(RetrySettings.defaults().maxAttempts());
   }
 
+  /**
+   * A socket factory whose every other connection attempt is refused (the first of each pair), so
+   * that connection failures and answers alternate.
+   */
+  private static final class FlakyConnects extends SocketFactory {
+    final AtomicInteger attempts = new AtomicInteger();
+    final AtomicInteger refused = new AtomicInteger();
+
+    @Override
+    public Socket createSocket() {
+      return new Socket() {
+        @Override
+        public void connect(SocketAddress endpoint, int timeout) throws IOException {
+          if (attempts.getAndIncrement() % 2 == 0) {
+            refused.incrementAndGet();
+            throw new ConnectException("refused by the test");
+          }
+          super.connect(endpoint, timeout);
+        }
+      };
+    }
+
+    @Override
+    public Socket createSocket(String host, int port) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public Socket createSocket(String host, int port, InetAddress local, int localPort) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public Socket createSocket(InetAddress host, int port) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public Socket createSocket(InetAddress host, int port, InetAddress local, int localPort) {
+      throw new UnsupportedOperationException();
+    }
+  }
+
+  @Test
+  void connectionFailuresAnd429sOnAMutationShareOneAttemptBudget() {
+    FlakyConnects sockets = new FlakyConnects();
+    enqueue(
+        20,
+        new MockResponse.Builder()
+            .code(429)
+            .addHeader("Connection", "close")
+            .body("{\"error\":\"rate limited\"}"));
+    int max = RetrySettings.defaults().maxAttempts();
+    try (MachinesClient flaky =
+        client(http.withOkHttpClient(new OkHttpClient.Builder().socketFactory(sockets).build()))) {
+      Throwable t = catchThrowable(() -> flaky.apps().create("my-app", "personal"));
+
+      assertThat(t).isInstanceOf(MachinesApiException.class);
+      assertThat(((MachinesApiException) t).httpStatus()).isEqualTo(429);
+      // every attempt either failed to connect or reached the server: together, the budget
+      assertThat(sockets.refused.get() + server.getRequestCount()).isEqualTo(max);
+      assertThat(sleeps).hasSize(max - 1);
+    }
+  }
+
   @Test
   void a429BurstOnAMutationSucceedsWithinTheBudget() {
     server.enqueue(new MockResponse.Builder().code(429).addHeader("Retry-After", "1").build());
@@ -297,6 +370,45 @@ class MachinesFaultsTest extends FaultsTestBase {
       server.enqueue(new MockResponse.Builder().code(200).body(body).build());
       Throwable t = catchThrowable(() -> client.apps().get("my-app"));
       assertThat(t).as(body).isInstanceOf(MachinesApiException.class);
+    }
+  }
+
+  @Test
+  void anErrorTextIsOneCleanLineThatNeverSplitsASurrogatePair() {
+    // 300 characters of the error are quoted: the pair straddles that limit
+    server.enqueue(
+        new MockResponse.Builder()
+            .code(422)
+            .body(
+                "{\"error\":\""
+                    + "a".repeat(299)
+                    + "\uD83D\uDE00"
+                    + "tail\",\"status\":\"x\\u2028y\"}")
+            .build());
+
+    Throwable t = catchThrowable(() -> client.apps().create("my-app", "personal"));
+
+    assertThat(t).isInstanceOf(MachinesApiException.class);
+    assertOneCleanLine(t.getMessage());
+    assertThat(t.getMessage()).contains("(x y)").contains("a".repeat(299) + "...");
+  }
+
+  /** One line: no control or formatting character, line separator or unpaired surrogate. */
+  private static void assertOneCleanLine(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      assertThat(Character.isISOControl(c) || c == '\u2028' || c == '\u2029')
+          .as("character %d of %s", i, s)
+          .isFalse();
+      assertThat(Character.getType(c) == Character.FORMAT).as("character %d of %s", i, s).isFalse();
+      if (Character.isHighSurrogate(c)) {
+        assertThat(i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1)))
+            .as("surrogate pair at %d of %s", i, s)
+            .isTrue();
+        i++;
+      } else {
+        assertThat(Character.isLowSurrogate(c)).as("character %d of %s", i, s).isFalse();
+      }
     }
   }
 }

@@ -9,6 +9,8 @@ import dev.flyregistry.internal.registry.source.TestLayouts;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import mockwebserver3.MockResponse;
@@ -138,5 +140,51 @@ class PushFaultsTest {
 
     assertThat(t).isInstanceOf(RateLimitedException.class);
     assertThat(((RateLimitedException) t).retryAfter()).contains(Duration.ofSeconds(3));
+  }
+
+  @Test
+  void a429OnABlobPutSaysTheChangeWasNotRepeatedRatherThanRetriedInVain() {
+    fake.fault = r -> blobPut(r) ? new MockResponse.Builder().code(429).build() : null;
+    try (RegistryClient c =
+        RegistryClient.builder()
+            .http(http.withRetry(RetrySettings.defaults().withMaxAttempts(1)))
+            .build()) {
+      Throwable t = catchThrowable(() -> c.push(ImageSource.ociLayout(dir), ref()));
+
+      assertThat(t).isInstanceOf(RateLimitedException.class);
+      assertThat(t.getMessage())
+          .contains("429")
+          .contains("not repeated")
+          .doesNotContain("after retrying")
+          .doesNotContain("attempts");
+      assertThat(server.getRequestCount()).isPositive();
+    }
+  }
+
+  @Test
+  void a429OnEveryBlobPutSaysHowManySessionsWereTried() {
+    Map<String, AtomicInteger> puts = new ConcurrentHashMap<>();
+    fake.fault =
+        r -> {
+          if (!blobPut(r)) {
+            return null;
+          }
+          puts.computeIfAbsent(r.getUrl().queryParameter("digest"), d -> new AtomicInteger())
+              .incrementAndGet();
+          return new MockResponse.Builder().code(429).build();
+        };
+
+    Throwable t = catchThrowable(() -> client.push(ImageSource.ociLayout(dir), ref()));
+
+    int sessions = RetrySettings.defaults().maxAttempts();
+    assertThat(t).isInstanceOf(RateLimitedException.class);
+    String failed = t.getMessage().replaceAll("(?s)^upload of blob (\\S+) .*$", "$1");
+    assertThat(puts).containsKey(failed);
+    assertThat(puts.get(failed).get()).isEqualTo(sessions);
+    assertThat(t.getMessage())
+        .contains("after " + sessions + " session(s)")
+        .contains("not repeated")
+        .doesNotContain("after retrying");
+    assertThat(((RateLimitedException) t).status()).isEqualTo(429);
   }
 }

@@ -217,7 +217,11 @@ class RegistryFaultsTest extends FaultsTestBase {
     RateLimitedException e = (RateLimitedException) t;
     assertThat(e.status()).isEqualTo(429);
     assertThat(e.retryAfter()).contains(Duration.ofSeconds(7));
-    assertThat(e.getMessage()).contains("429").contains(registry).contains("wait 7 s");
+    assertThat(e.getMessage())
+        .contains("429")
+        .contains(registry)
+        .contains("wait 7 s")
+        .contains("attempt " + RetrySettings.defaults().maxAttempts() + " of ");
     assertThat(sleeps)
         .containsExactly(Duration.ofSeconds(7), Duration.ofSeconds(7), Duration.ofSeconds(7));
     assertThat(scripted.requests).hasSize(RetrySettings.defaults().maxAttempts());
@@ -327,5 +331,23 @@ class RegistryFaultsTest extends FaultsTestBase {
             ImageReference.parse(dead + "/c:1"));
 
     assertThatThrownBy(() -> client.existsAll(refs)).isInstanceOf(RegistryIoException.class);
+  }
+
+  @Test
+  void a429WithRetriesOffSaysItWasNotRetried() {
+    scripted.then(new MockResponse.Builder().code(429));
+    try (RegistryClient c =
+        RegistryClient.builder()
+            .http(http.withRetry(RetrySettings.defaults().withMaxAttempts(1)))
+            .build()) {
+      Throwable t = catchThrowable(() -> c.manifest(ref()));
+
+      assertThat(t).isInstanceOf(RateLimitedException.class);
+      assertThat(t.getMessage())
+          .contains("429")
+          .contains("retries are off")
+          .doesNotContain("after retrying");
+      assertThat(scripted.requests).hasSize(1);
+    }
   }
 }

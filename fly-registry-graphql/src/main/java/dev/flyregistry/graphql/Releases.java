@@ -57,7 +57,9 @@ public final class Releases {
   }
 
   /**
-   * The newest releases, with exactly the query Fly's registry guide documents.
+   * The newest releases, with the query Fly's registry guide documents (asking also for {@code
+   * pageInfo}). When the API answers fewer than {@code limit} but says more follow (a server-side
+   * page-size cap), the next pages are fetched until {@code limit} or the last release.
    *
    * @param app the app name
    * @param limit how many releases to return at most, at least 1

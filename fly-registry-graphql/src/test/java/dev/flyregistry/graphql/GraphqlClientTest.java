@@ -59,7 +59,7 @@ class GraphqlClientTest {
   }
 
   @Test
-  void listSendsExactlyTheDocumentedQueryAndDecodesReleases() throws Exception {
+  void listSendsTheDocumentedQueryWithPageInfoAndDecodesReleases() throws Exception {
     server.enqueue(
         json(
             releasesAnswer(
@@ -78,7 +78,8 @@ class GraphqlClientTest {
         .isEqualTo(
             "{\"query\":\"query($appName: String!, $limit: Int!) { app(name: $appName) {"
                 + " releases: releasesUnprocessed(first: $limit) { nodes { id version description"
-                + " reason status imageRef stable user { id email name } createdAt } } } }\","
+                + " reason status imageRef stable user { id email name } createdAt }"
+                + " pageInfo { hasNextPage endCursor } } } }\","
                 + "\"variables\":{\"appName\":\"my-app-name\",\"limit\":25}}");
 
     assertThat(releases).hasSize(2);

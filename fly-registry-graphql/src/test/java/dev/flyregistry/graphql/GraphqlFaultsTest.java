@@ -207,4 +207,42 @@ class GraphqlFaultsTest extends FaultsTestBase {
       assertThat(t).as(body).isInstanceOfAny(GraphqlProtocolException.class);
     }
   }
+
+  @Test
+  void aNonJsonErrorBodyIsQuotedAsOneCleanLine() {
+    server.enqueue(
+        new MockResponse.Builder()
+            .code(400)
+            .body(
+                "<html>\u001B[2J\u001B]0;owned\u0007 bad\u2028request\u000B\u202Eok "
+                    + "a".repeat(170)
+                    + "\uD83D\uDE00"
+                    + "tail")
+            .build());
+
+    Throwable t = catchThrowable(() -> client.releases().list("app", 5));
+
+    assertThat(t).isInstanceOf(GraphqlTransportException.class);
+    assertOneCleanLine(t.getMessage());
+    assertThat(t.getMessage()).contains("bad request").endsWith("...");
+  }
+
+  /** One line: no control or formatting character, line separator or unpaired surrogate. */
+  private static void assertOneCleanLine(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      assertThat(Character.isISOControl(c) || c == '\u2028' || c == '\u2029')
+          .as("character %d of %s", i, s)
+          .isFalse();
+      assertThat(Character.getType(c) == Character.FORMAT).as("character %d of %s", i, s).isFalse();
+      if (Character.isHighSurrogate(c)) {
+        assertThat(i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1)))
+            .as("surrogate pair at %d of %s", i, s)
+            .isTrue();
+        i++;
+      } else {
+        assertThat(Character.isLowSurrogate(c)).as("character %d of %s", i, s).isFalse();
+      }
+    }
+  }
 }

@@ -80,6 +80,66 @@ class ReleasesPagingTest {
         });
   }
 
+  /**
+   * Serves versions 7..1 of one app to either releases query, never more than {@code cap} a page (a
+   * server-side page-size cap), cursors "c<offset>".
+   */
+  void serveSevenReleasesCappedAt(int cap) {
+    server.setDispatcher(
+        new Dispatcher() {
+          @Override
+          public MockResponse dispatch(RecordedRequest request) {
+            JsonNode body = Fixtures.body(request);
+            requests.add(body);
+            JsonNode vars = body.get("variables");
+            int asked = vars.has("limit") ? vars.get("limit").asInt() : vars.get("first").asInt();
+            JsonNode after = vars.get("after");
+            int offset =
+                after == null || after.isNull() ? 0 : Integer.parseInt(after.asText().substring(1));
+            List<ObjectNode> nodes = new ArrayList<>();
+            for (int v = 7 - offset; v >= 1 && nodes.size() < Math.min(asked, cap); v--) {
+              nodes.add(release(v, "registry.fly.io/app:v" + v, null, null));
+            }
+            int end = offset + nodes.size();
+            return json(pageAnswer(nodes, end < 7, "c" + end, 7));
+          }
+        });
+  }
+
+  @Test
+  void listPagesOnWhenTheServerCapsThePageSize() {
+    serveSevenReleasesCappedAt(2);
+
+    List<Release> five = client.releases().list("app", 5);
+
+    assertThat(five).extracting(Release::version).containsExactly(7, 6, 5, 4, 3);
+    assertThat(requests).hasSize(3);
+    assertThat(requests.get(0).get("variables").get("limit").asInt()).isEqualTo(5);
+    assertThat(requests.subList(1, 3))
+        .extracting(
+            r -> r.get("variables").get("after").asText() + "/" + r.get("variables").get("first"))
+        .containsExactly("c2/3", "c4/1");
+  }
+
+  @Test
+  void listOfMoreThanTheAppHasEndsAtTheEndInOneRequest() {
+    serveSevenReleasesCappedAt(100);
+
+    assertThat(client.releases().list("app", 25)).hasSize(7);
+    assertThat(client.releases().list("app", 7)).hasSize(7);
+    assertThat(requests).hasSize(2);
+  }
+
+  @Test
+  void listOfACappedAppWithFewerReleasesThanAskedReturnsThemAll() {
+    serveSevenReleasesCappedAt(3);
+
+    assertThat(client.releases().list("app", 50))
+        .extracting(Release::version)
+        .containsExactly(7, 6, 5, 4, 3, 2, 1);
+    assertThat(requests).hasSize(3);
+  }
+
   @Test
   void streamWalksThreePagesWithCursors() {
     serveSevenReleases();

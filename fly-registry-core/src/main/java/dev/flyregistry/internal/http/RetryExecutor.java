@@ -46,7 +46,13 @@ public final class RetryExecutor {
      * Mutations: retried only when the connection could not be made, never after the request went
      * out.
      */
-    NOT_AFTER_SEND
+    NOT_AFTER_SEND,
+    /**
+     * Mutations of an API whose 429 means the request was refused, not applied (the Machines API):
+     * as {@link #NOT_AFTER_SEND}, and also repeated when answered 429 (if 429 is a retryable
+     * status). Connection failures and 429 answers draw on the same attempt budget.
+     */
+    NOT_AFTER_SEND_OR_429
   }
 
   /**
@@ -57,6 +63,26 @@ public final class RetryExecutor {
   public enum Streaming {
     /** A blob transfer. */
     BLOB
+  }
+
+  /**
+   * Which attempt a request is, tagged by {@link #execute} on every request it sends, so that a
+   * handler mapping a final response to an error can say what was tried ({@link #of(Response)}).
+   *
+   * @param number the attempt, from 1
+   * @param maxAttempts the attempts the settings allow
+   * @param mode how the exchange may be repeated
+   */
+  public record Attempt(int number, int maxAttempts, Mode mode) {
+    /** The attempt a response answered, if it came through {@link #execute}. */
+    public static Optional<Attempt> of(Response response) {
+      return Optional.ofNullable(response.request().tag(Attempt.class));
+    }
+
+    /** Whether no attempt is left after this one. */
+    public boolean last() {
+      return number >= maxAttempts;
+    }
   }
 
   /**
@@ -122,8 +148,12 @@ public final class RetryExecutor {
       if (Thread.currentThread().isInterrupted()) {
         throw new InterruptedIOException("interrupted");
       }
-      Request req = request.get();
-      Call call = (mode == Mode.NOT_AFTER_SEND ? mutationClient : client).newCall(req);
+      Request made = request.get();
+      Request req =
+          made.newBuilder()
+              .tag(Attempt.class, new Attempt(attempt, settings.maxAttempts(), mode))
+              .build();
+      Call call = (mode == Mode.IDEMPOTENT ? client : mutationClient).newCall(req);
       if (req.tag(Streaming.class) != null) {
         call.timeout().clearTimeout();
       }
@@ -141,7 +171,7 @@ public final class RetryExecutor {
       }
       int code = response.code();
       if (settings.isRetryable(code)
-          && mode == Mode.IDEMPOTENT
+          && (mode == Mode.IDEMPOTENT || (mode == Mode.NOT_AFTER_SEND_OR_429 && code == 429))
           && attempt < settings.maxAttempts()) {
         Optional<Duration> retryAfter = RetryAfter.parse(response.header("Retry-After"), clock);
         response.close();
@@ -187,7 +217,7 @@ public final class RetryExecutor {
     if (e instanceof SSLHandshakeException || e instanceof UnknownHostException) {
       return false;
     }
-    if (mode == Mode.NOT_AFTER_SEND) {
+    if (mode != Mode.IDEMPOTENT) {
       return e instanceof ConnectException || e instanceof NoRouteToHostException;
     }
     return true;

@@ -4,12 +4,11 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.flyregistry.auth.FlyToken;
 import dev.flyregistry.http.HttpSettings;
-import dev.flyregistry.http.RetrySettings;
 import dev.flyregistry.internal.http.Bodies;
+import dev.flyregistry.internal.http.Excerpts;
 import dev.flyregistry.internal.http.HttpClients;
 import dev.flyregistry.internal.http.IoFailures;
 import dev.flyregistry.internal.http.Redaction;
-import dev.flyregistry.internal.http.RetryAfter;
 import dev.flyregistry.internal.http.RetryExecutor;
 import dev.flyregistry.internal.http.RetryExecutor.Mode;
 import dev.flyregistry.internal.http.Secrets;
@@ -17,9 +16,9 @@ import dev.flyregistry.machines.Machines;
 import dev.flyregistry.machines.MachinesApiException;
 import dev.flyregistry.machines.MachinesNotFoundException;
 import dev.flyregistry.machines.RateLimit;
-import io.github.resilience4j.core.IntervalFunction;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -35,18 +34,15 @@ import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.ResponseBody;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP layer of the Machines API client: the {@code Authorization} header, snake_case JSON
  * bodies, the client-side rate limit per action, retries (reads through {@link RetryExecutor} in
- * idempotent mode; mutations only when not sent, or when answered 429) and the mapping of {@code
- * {"error", "status"}} answers to typed exceptions. Thread-safe.
+ * idempotent mode; mutations only when not sent, or when answered 429, in {@link
+ * Mode#NOT_AFTER_SEND_OR_429}; either way within the one attempt budget of the settings) and the
+ * mapping of {@code {"error", "status"}} answers to typed exceptions. Thread-safe.
  */
 public final class MachinesHttp implements AutoCloseable {
-  private static final Logger LOG = LoggerFactory.getLogger(MachinesHttp.class);
-
   /** Header carrying a machine lease's nonce. */
   public static final String LEASE_NONCE_HEADER = "fly-machine-lease-nonce";
 
@@ -76,9 +72,12 @@ public final class MachinesHttp implements AutoCloseable {
       return new Call(action, "GET", url, null, null, Mode.IDEMPOTENT);
     }
 
-    /** A mutation. */
+    /**
+     * A mutation: never repeated once sent, except when answered 429 (the Machines API refused it,
+     * it did not apply it).
+     */
     public static Call mutate(String action, String method, HttpUrl url, Object body) {
-      return new Call(action, method, url, body, null, Mode.NOT_AFTER_SEND);
+      return new Call(action, method, url, body, null, Mode.NOT_AFTER_SEND_OR_429);
     }
 
     /** This call with the lease nonce header. */
@@ -119,7 +118,6 @@ public final class MachinesHttp implements AutoCloseable {
   private final RetryExecutor executor;
   private final RetryExecutor longPollExecutor;
   private final ActionRateLimiter limiter;
-  private final IntervalFunction backoff;
 
   /** Wait calls get read and call timeouts beyond the longest wait, {@link Machines#MAX_WAIT}. */
   public MachinesHttp(
@@ -137,7 +135,8 @@ public final class MachinesHttp implements AutoCloseable {
     this.secrets = Secrets.of(parts, 1);
     this.settings = settings;
     this.client = HttpClients.create(settings);
-    // sends changes (Mode.NOT_AFTER_SEND) with OkHttp's own repeats off: OkHttp would re-send a
+    // sends changes (Mode.NOT_AFTER_SEND_OR_429) with OkHttp's own repeats off: OkHttp would
+    // re-send a
     // change answered 408 (Fly's deadline, possibly after applying it) or cut off after sending
     this.executor = new RetryExecutor(client, settings);
     Duration slack = Machines.MAX_WAIT.plusSeconds(15);
@@ -158,10 +157,6 @@ public final class MachinesHttp implements AutoCloseable {
             longPoll.build(),
             settings.withRetry(settings.retry().withRetryableStatuses(transientForWaits)));
     this.limiter = new ActionRateLimiter(rateLimit, settings.sleeper());
-    RetrySettings r = settings.retry();
-    this.backoff =
-        IntervalFunction.ofExponentialRandomBackoff(
-            r.initialBackoff(), r.multiplier(), r.jitter(), r.maxBackoff());
   }
 
   /** A URL under the Machines API base. */
@@ -209,60 +204,40 @@ public final class MachinesHttp implements AutoCloseable {
 
   private Answer send(Call call, RetryExecutor ex, UnaryOperator<HttpUrl> urlOfAttempt) {
     byte[] body = call.body() == null ? null : write(call);
-    int attempt = 1;
-    while (true) {
-      Answer raw;
-      String retryAfter;
-      try {
-        limiter.acquire(call.action());
-        String[] retryAfterHolder = new String[1];
-        raw =
-            ex.execute(
-                () -> request(call, urlOfAttempt.apply(call.url()), body),
-                call.mode(),
-                response -> {
-                  retryAfterHolder[0] = response.header("Retry-After");
-                  return new Answer(
+    Answer raw;
+    try {
+      // one budget: the executor counts connection failures and 429 answers alike, and each
+      // attempt, a repeat included, waits for the action's rate limit
+      raw =
+          ex.execute(
+              () -> {
+                try {
+                  limiter.acquire(call.action());
+                } catch (InterruptedIOException e) {
+                  throw new UncheckedIOException(e);
+                }
+                return request(call, urlOfAttempt.apply(call.url()), body);
+              },
+              call.mode(),
+              response ->
+                  new Answer(
                       response.code(),
                       readBounded(call, response.code(), response.body()),
-                      requestId(response.header(REQUEST_ID_HEADER)));
-                });
-        retryAfter = retryAfterHolder[0];
-      } catch (IOException e) {
-        if (e instanceof InterruptedIOException && Thread.currentThread().isInterrupted()) {
-          throw new MachinesApiException(where(call) + ": interrupted", 0, null, null, null, e);
-        }
-        throw new MachinesApiException(
-            where(call) + ": " + scrub(IoFailures.describe(e)), 0, null, null, null, e);
+                      requestId(response.header(REQUEST_ID_HEADER))));
+    } catch (UncheckedIOException e) {
+      throw new MachinesApiException(
+          where(call) + ": interrupted", 0, null, null, null, e.getCause());
+    } catch (IOException e) {
+      if (e instanceof InterruptedIOException && Thread.currentThread().isInterrupted()) {
+        throw new MachinesApiException(where(call) + ": interrupted", 0, null, null, null, e);
       }
-      if (raw.code() >= 200 && raw.code() < 300) {
-        return raw;
-      }
-      // Mutations are not retried by the executor once sent; a 429 was refused, not applied.
-      if (raw.code() == 429
-          && call.mode() == Mode.NOT_AFTER_SEND
-          && attempt < settings.retry().maxAttempts()) {
-        int tried = attempt;
-        Duration wait =
-            RetryAfter.parse(retryAfter, settings.clock())
-                .map(
-                    d ->
-                        d.compareTo(settings.retry().maxRetryAfter()) > 0
-                            ? settings.retry().maxRetryAfter()
-                            : d)
-                .orElseGet(() -> Duration.ofMillis(backoff.apply(tried)));
-        LOG.debug("{}: rate limited (429), retrying in {} ms", where(call), wait.toMillis());
-        try {
-          settings.sleeper().sleep(wait);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new MachinesApiException(where(call) + ": interrupted", 429, null, null, null, e);
-        }
-        attempt++;
-        continue;
-      }
-      throw error(call, raw);
+      throw new MachinesApiException(
+          where(call) + ": " + scrub(IoFailures.describe(e)), 0, null, null, null, e);
     }
+    if (raw.code() >= 200 && raw.code() < 300) {
+      return raw;
+    }
+    throw error(call, raw);
   }
 
   /**
@@ -376,13 +351,13 @@ public final class MachinesHttp implements AutoCloseable {
       error = new String(raw.body(), StandardCharsets.UTF_8);
     }
     if (error != null) {
-      error = printable(scrub(error), MAX_ERROR_TEXT);
+      error = Excerpts.oneLine(error, this::scrub, MAX_ERROR_TEXT);
       if (error.isEmpty()) {
         error = null;
       }
     }
     if (status != null) {
-      status = printable(scrub(status), MAX_STATUS_TEXT);
+      status = Excerpts.oneLine(status, this::scrub, MAX_STATUS_TEXT);
       if (status.isEmpty()) {
         status = null;
       }
@@ -402,36 +377,9 @@ public final class MachinesHttp implements AutoCloseable {
     return raw.code() == 404 ? new MachinesNotFoundException(e) : e;
   }
 
-  /**
-   * Server text made safe for a one-line message: white space collapsed, control and bidirectional
-   * formatting characters replaced by {@code ?}, bounded.
-   */
-  public static String printable(String text, int max) {
-    StringBuilder b = new StringBuilder(Math.min(text.length(), max + 3));
-    boolean space = false;
-    for (int i = 0; i < text.length() && b.length() < max; i++) {
-      char c = text.charAt(i);
-      if (Character.isWhitespace(c)) {
-        space = b.length() > 0;
-        continue;
-      }
-      if (space) {
-        b.append(' ');
-        space = false;
-      }
-      int type = Character.getType(c);
-      b.append(Character.isISOControl(c) || type == Character.FORMAT ? '?' : c);
-    }
-    if (b.length() >= max) {
-      b.setLength(max);
-      b.append("...");
-    }
-    return b.toString();
-  }
-
   /** The request id as it may be shown: without the token, printable, bounded; null if absent. */
   private String requestId(String header) {
-    return header == null ? null : printable(scrub(header), MAX_STATUS_TEXT);
+    return header == null ? null : Excerpts.oneLine(header, this::scrub, MAX_STATUS_TEXT);
   }
 
   /** Removes every part of the token from a text that goes into a message. */

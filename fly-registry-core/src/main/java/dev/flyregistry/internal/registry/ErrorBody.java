@@ -3,6 +3,7 @@ package dev.flyregistry.internal.registry;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.flyregistry.internal.http.Excerpts;
 import dev.flyregistry.internal.http.Secrets;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -22,9 +23,9 @@ import okio.BufferedSource;
  * read.
  *
  * <p>Nothing here is shown as is: {@link #describe(Secrets)} scrubs the client's secrets and the
- * credential the request carried ({@link #sent}) <em>before</em> it shortens anything to {@link
- * #MAX_SNIPPET} characters, so that a secret longer than the excerpt, or one straddling its end,
- * leaves no prefix behind.
+ * credential the request carried ({@link #sent}) <em>before</em> it shortens anything to one line
+ * of {@link #MAX_SNIPPET} characters ({@link Excerpts}), so that a secret longer than the excerpt,
+ * or one straddling its end, leaves no prefix behind.
  *
  * @param errors the parsed entries (empty when the body was not the errors JSON), unscrubbed
  * @param text the body as text when it was not the errors JSON ("" if none), unscrubbed and
@@ -123,32 +124,6 @@ public record ErrorBody(List<Entry> errors, String text, Secrets sent) {
     return new ErrorBody(List.of(), new String(bytes, StandardCharsets.UTF_8), sent);
   }
 
-  /**
-   * A printable excerpt of text already scrubbed: control characters and runs of white space
-   * collapsed, at most {@link #MAX_SNIPPET} characters (then "...").
-   */
-  static String excerpt(String text) {
-    StringBuilder b = new StringBuilder();
-    boolean space = false;
-    for (int i = 0; i < text.length() && b.length() <= MAX_SNIPPET; i++) {
-      char c = text.charAt(i);
-      if (Character.isWhitespace(c) || Character.isISOControl(c)) {
-        space = true;
-        continue;
-      }
-      if (space && b.length() > 0) {
-        b.append(' ');
-      }
-      space = false;
-      b.append(c);
-    }
-    if (b.length() > MAX_SNIPPET) {
-      b.setLength(MAX_SNIPPET);
-      b.append("...");
-    }
-    return b.toString();
-  }
-
   /** This body with another set of sent credentials (for a failure after several attempts). */
   public ErrorBody withSent(Secrets otherSent) {
     return new ErrorBody(errors, text, otherSent);
@@ -182,18 +157,19 @@ public record ErrorBody(List<Entry> errors, String text, Secrets sent) {
         if (b.length() > 0) {
           b.append("; ");
         }
-        b.append(e.code().isEmpty() ? "(no code)" : bounded(all.scrub(e.code())));
+        b.append(e.code().isEmpty() ? "(no code)" : excerpt(e.code(), all));
         if (!e.message().isEmpty()) {
-          b.append(": ").append(bounded(all.scrub(e.message())));
+          b.append(": ").append(excerpt(e.message(), all));
         }
       }
       return b.toString();
     }
-    return text.isEmpty() ? "" : "body: \"" + excerpt(all.scrub(text)) + "\"";
+    return text.isEmpty() ? "" : "body: \"" + excerpt(text, all) + "\"";
   }
 
-  private static String bounded(String s) {
-    return s.length() > MAX_SNIPPET ? s.substring(0, MAX_SNIPPET) + "..." : s;
+  /** Server text for a message: scrubbed whole, then one line of at most {@link #MAX_SNIPPET}. */
+  private static String excerpt(String serverText, Secrets secrets) {
+    return Excerpts.oneLine(serverText, secrets::scrub, MAX_SNIPPET);
   }
 
   /** Never shows the body or the credential. */

@@ -3,6 +3,7 @@ package dev.flyregistry.internal.registry;
 import dev.flyregistry.internal.http.IoFailures;
 import dev.flyregistry.internal.http.Redaction;
 import dev.flyregistry.internal.http.RetryAfter;
+import dev.flyregistry.internal.http.RetryExecutor;
 import dev.flyregistry.internal.http.Secrets;
 import dev.flyregistry.registry.RateLimitedException;
 import dev.flyregistry.registry.RegistryAuthenticationException;
@@ -144,7 +145,7 @@ public final class Failures {
       Optional<Duration> retryAfter = RetryAfter.parse(response.header("Retry-After"), clock);
       return new RateLimitedException(
           message
-              + "; still rate limited after retrying"
+              + rateLimitOutcome(response)
               + retryAfter
                   .map(d -> ", the registry asks to wait " + d.getSeconds() + " s")
                   .orElse(""),
@@ -155,6 +156,31 @@ public final class Failures {
           ctx.repository());
     }
     return new RegistryException(message, code, errors, ctx.registry(), ctx.repository(), null);
+  }
+
+  /**
+   * What was tried before a rate-limit answer became final, from the attempt the executor tagged on
+   * its request: a change is not repeated once sent, a read is repeated until its attempts run out.
+   */
+  static String rateLimitOutcome(Response response) {
+    Optional<RetryExecutor.Attempt> tagged = RetryExecutor.Attempt.of(response);
+    if (tagged.isEmpty()) {
+      return "; rate limited";
+    }
+    RetryExecutor.Attempt a = tagged.get();
+    if (a.mode() != RetryExecutor.Mode.IDEMPOTENT) {
+      return "; rate limited, and not retried: the request changes state, and a change is not"
+          + " repeated once sent";
+    }
+    if (a.maxAttempts() == 1) {
+      return "; rate limited, and not retried: retries are off (maxAttempts 1)";
+    }
+    if (a.last()) {
+      return "; still rate limited on attempt " + a.number() + " of " + a.maxAttempts();
+    }
+    return "; rate limited, and not retried: status "
+        + response.code()
+        + " is not one of the retryable statuses";
   }
 
   /** A network failure that persisted through the retries. */
@@ -192,7 +218,12 @@ public final class Failures {
     }
     if (code == 429) {
       return new RateLimitedException(
-          message, null, code, errors, ctx.registry(), ctx.repository());
+          message + rateLimitOutcome(response),
+          null,
+          code,
+          errors,
+          ctx.registry(),
+          ctx.repository());
     }
     if (code >= 500) {
       return new RegistryException(message, code, errors, ctx.registry(), ctx.repository(), null);

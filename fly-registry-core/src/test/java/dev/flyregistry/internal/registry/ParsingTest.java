@@ -264,4 +264,46 @@ class ParsingTest {
     assertThat(Hosts.isLoopbackName("localhost:5000")).isTrue();
     assertThat(Hosts.isLoopbackName("registry.fly.io")).isFalse();
   }
+
+  @Test
+  void errorBodyDescriptionsAreOneCleanBoundedLine() {
+    String text = "<html>\u001B[2J\u202Eok\u2028" + "a".repeat(ErrorBody.MAX_SNIPPET) + "%s</html>";
+    String cut =
+        ErrorBody.parse(text.formatted("").getBytes(StandardCharsets.UTF_8)).describe(Secrets.NONE);
+    assertOneCleanLine(cut);
+    assertThat(cut).endsWith("...\"");
+
+    // a surrogate pair at the limit
+    String atLimit = "a".repeat(ErrorBody.MAX_SNIPPET - 1) + "%s" + "b";
+    assertOneCleanLine(
+        ErrorBody.parse(atLimit.formatted("\uD83D\uDE00").getBytes(StandardCharsets.UTF_8))
+            .describe(Secrets.NONE));
+
+    String json =
+        "{\"errors\":[{\"code\":\"DENIED\",\"message\":\"line1\\nline2\\u001b[31m\\u202e"
+            + "c".repeat(ErrorBody.MAX_SNIPPET - 1)
+            + "\uD83D\uDE00\"}]}";
+    String entries = ErrorBody.parse(json.getBytes(StandardCharsets.UTF_8)).describe(Secrets.NONE);
+    assertOneCleanLine(entries);
+    assertThat(entries).startsWith("DENIED: line1 line2?[31m?").endsWith("...");
+  }
+
+  /** One line: no control or formatting character, line separator or unpaired surrogate. */
+  private static void assertOneCleanLine(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      assertThat(Character.isISOControl(c) || c == '\u2028' || c == '\u2029')
+          .as("character %d of %s", i, s)
+          .isFalse();
+      assertThat(Character.getType(c) == Character.FORMAT).as("character %d of %s", i, s).isFalse();
+      if (Character.isHighSurrogate(c)) {
+        assertThat(i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1)))
+            .as("surrogate pair at %d of %s", i, s)
+            .isTrue();
+        i++;
+      } else {
+        assertThat(Character.isLowSurrogate(c)).as("character %d of %s", i, s).isFalse();
+      }
+    }
+  }
 }

@@ -18,13 +18,16 @@ public final class Documents {
       "id version description reason status imageRef stable user { id email name } createdAt";
 
   /**
-   * The releases query exactly as Fly's registry guide documents it (variables {@code appName},
-   * {@code limit}); do not reformat.
+   * The releases query as Fly's registry guide documents it (variables {@code appName}, {@code
+   * limit}; the same selection, unformatted), plus {@code pageInfo { hasNextPage endCursor }} so
+   * that a page cut short by a server-side page-size cap is noticed and continued with {@link
+   * #RELEASES_PAGE}.
    */
   public static final String RELEASES =
       "query($appName: String!, $limit: Int!) { app(name: $appName) { releases:"
           + " releasesUnprocessed(first: $limit) { nodes { id version description reason status"
-          + " imageRef stable user { id email name } createdAt } } } }";
+          + " imageRef stable user { id email name } createdAt }"
+          + " pageInfo { hasNextPage endCursor } } } }";
 
   /** One page of releases (variables {@code appName}, {@code first}, {@code after}). */
   public static final String RELEASES_PAGE =

@@ -6,14 +6,18 @@ import dev.flyregistry.graphql.AppImage;
 import dev.flyregistry.graphql.AppNotFoundException;
 import dev.flyregistry.graphql.GraphqlError;
 import dev.flyregistry.graphql.GraphqlException;
+import dev.flyregistry.graphql.GraphqlProtocolException;
 import dev.flyregistry.graphql.GraphqlResponse;
 import dev.flyregistry.graphql.Release;
 import dev.flyregistry.graphql.ReleasePage;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /** The typed queries: documents from {@link Documents}, answers decoded into records. */
 public final class FlyQueries {
@@ -36,7 +40,11 @@ public final class FlyQueries {
         JsonValues.toJavaMap(r.data()), JsonValues.write(r.data()), r.extensions());
   }
 
-  /** The documented releases query: the newest {@code limit} releases. */
+  /**
+   * The documented releases query: the newest {@code limit} releases; when the answer holds fewer
+   * and says more follow (a server capping the page size), the next pages come from {@link
+   * #releasesPage}, until {@code limit} or the end.
+   */
   public List<Release> releases(String app, int limit) {
     requireApp(app);
     if (limit < 1) {
@@ -48,7 +56,36 @@ public final class FlyQueries {
     vars.put("limit", limit);
     JsonNode appNode = queryApp(Documents.RELEASES, vars, app, label);
     Decoder d = decoder(label);
-    return d.releaseNodes(d.object(appNode, "releases", "data.app"), "data.app.releases");
+    JsonNode connection = d.object(appNode, "releases", "data.app");
+    List<Release> first = d.releaseNodes(connection, "data.app.releases");
+    if (first.size() >= limit) {
+      return first.subList(0, limit);
+    }
+    // fewer than asked: the end, or a page cut short by a server-side cap; page on until limit
+    JsonNode pageInfo = d.optObject(connection, "pageInfo", "data.app.releases");
+    if (pageInfo == null || !d.bool(pageInfo, "hasNextPage", "data.app.releases.pageInfo")) {
+      return first;
+    }
+    List<Release> out = new ArrayList<>(first);
+    Optional<String> cursor = d.optText(pageInfo, "endCursor", "data.app.releases.pageInfo");
+    Set<String> seen = new HashSet<>();
+    while (out.size() < limit) {
+      if (cursor.isEmpty()) {
+        throw new GraphqlProtocolException(
+            label + ": the API reported hasNextPage without an endCursor");
+      }
+      if (!seen.add(cursor.get())) {
+        throw new GraphqlProtocolException(
+            label + ": the API returned the same endCursor twice (" + cursor.get() + ")");
+      }
+      ReleasePage page = releasesPage(app, limit - out.size(), cursor.get());
+      out.addAll(page.releases().subList(0, Math.min(page.releases().size(), limit - out.size())));
+      if (!page.hasNextPage()) {
+        break;
+      }
+      cursor = page.endCursor();
+    }
+    return List.copyOf(out);
   }
 
   /** One page of releases, newest first. */

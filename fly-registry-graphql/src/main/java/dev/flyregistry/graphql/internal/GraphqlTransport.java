@@ -10,6 +10,7 @@ import dev.flyregistry.graphql.GraphqlException;
 import dev.flyregistry.graphql.GraphqlProtocolException;
 import dev.flyregistry.graphql.GraphqlTransportException;
 import dev.flyregistry.http.HttpSettings;
+import dev.flyregistry.internal.http.Excerpts;
 import dev.flyregistry.internal.http.HttpClients;
 import dev.flyregistry.internal.http.IoFailures;
 import dev.flyregistry.internal.http.Redaction;
@@ -374,12 +375,15 @@ public final class GraphqlTransport implements AutoCloseable {
    * that a token longer than the excerpt, or one straddling its end, leaves no prefix behind.
    */
   private String snippet(byte[] body) {
-    return oneLine(scrubber.scrub(new String(body, StandardCharsets.UTF_8)));
+    return oneLine(new String(body, StandardCharsets.UTF_8));
   }
 
-  private static String oneLine(String s) {
-    String t = s.replaceAll("[\\r\\n\\t]+", " ").trim();
-    return t.length() > SNIPPET_CHARS ? t.substring(0, SNIPPET_CHARS) + "..." : t;
+  /**
+   * Server text for a message: scrubbed whole, then one line of at most {@link #SNIPPET_CHARS}
+   * ({@link Excerpts}).
+   */
+  private String oneLine(String s) {
+    return Excerpts.oneLine(s, scrubber::scrub, SNIPPET_CHARS);
   }
 
   /** Whether {@link #close()} was called. */
