@@ -887,6 +887,21 @@ class RegistryClientPushTest {
   }
 
   @Test
+  void aCopyToATargetNamingAnotherDigestIsRefusedBeforeAnythingIsWritten() {
+    Image img = layout("v1");
+    client.push(ImageSource.ociLayout(img.dir()), ref("app-1:v1"));
+    fake.recorded.clear();
+    Digest other = Digest.sha256("other".getBytes(StandardCharsets.UTF_8));
+
+    assertThatThrownBy(() -> client.copy(ref("app-1:v1"), ref("app-2:v1@" + other)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(other.toString())
+        .hasMessageContaining(img.manifest().digest().toString());
+    assertThat(fake.recorded).allMatch(r -> r.getMethod().equals("GET"));
+    assertThat(fake.manifests).doesNotContainKey("app-2@v1");
+  }
+
+  @Test
   void aCopyThatFailsHalfwayCancelsTheUploadSessionsStillOpen() throws Exception {
     TestLayouts l = new TestLayouts();
     byte[] big = TestLayouts.random(200_000, 61);
