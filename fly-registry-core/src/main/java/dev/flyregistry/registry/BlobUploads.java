@@ -439,10 +439,15 @@ final class BlobUploads {
     return resolved;
   }
 
-  /** Best-effort {@code DELETE} of an abandoned session, at its latest location. */
+  /**
+   * Best-effort {@code DELETE} of an abandoned session, at its latest location. It is sent even
+   * when the thread was interrupted (another blob of the push or copy failed and stopped this one):
+   * the interrupt is held back for the one request, then restored, so the caller still stops.
+   */
   void cancel(Target t, Session session) {
     HttpUrl location = session.location();
     String op = "DELETE blob upload " + Redaction.url(location);
+    boolean interrupted = Thread.interrupted();
     try {
       execute(
           t,
@@ -452,6 +457,10 @@ final class BlobUploads {
           response -> null);
     } catch (RuntimeException e) {
       LOG.debug("{} failed (ignored): {}", op, e.toString());
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 

@@ -813,11 +813,17 @@ public final class RegistryClient implements AutoCloseable {
    * {@code pull} on the source at once.
    *
    * @param source the image to copy (tag or digest)
-   * @param target where to copy it
+   * @param target where to copy it: stored under its tag, or under its digest when it has no tag; a
+   *     digest in it must be the source's
    * @param progress receives per-blob progress, from worker threads
    * @return what was copied; {@link CopyResult#bytesSent()} is 0 when every blob was mounted or
    *     already there
-   * @throws RegistryException (a subtype) when a registry refuses or cannot be reached
+   * @throws IllegalArgumentException when the target names another digest than the source
+   *     manifest's (nothing is written)
+   * @throws DigestMismatchException when a blob streamed from the source does not hash to its
+   *     digest (it is not stored), or the target reports another digest for what it stored
+   * @throws RegistryException (another subtype) when a registry refuses or cannot be reached; blobs
+   *     already stored stay, but no manifest is stored unless all of its blobs are
    */
   public CopyResult copy(ImageReference source, ImageReference target, PushProgress progress) {
     return images.copy(source, target, progress);

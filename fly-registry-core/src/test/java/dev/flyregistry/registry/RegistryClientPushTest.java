@@ -887,6 +887,78 @@ class RegistryClientPushTest {
   }
 
   @Test
+  void aCopyToATargetNamingAnotherDigestIsRefusedBeforeAnythingIsWritten() {
+    Image img = layout("v1");
+    client.push(ImageSource.ociLayout(img.dir()), ref("app-1:v1"));
+    fake.recorded.clear();
+    Digest other = Digest.sha256("other".getBytes(StandardCharsets.UTF_8));
+
+    assertThatThrownBy(() -> client.copy(ref("app-1:v1"), ref("app-2:v1@" + other)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(other.toString())
+        .hasMessageContaining(img.manifest().digest().toString());
+    assertThat(fake.recorded).allMatch(r -> r.getMethod().equals("GET"));
+    assertThat(fake.manifests).doesNotContainKey("app-2@v1");
+  }
+
+  @Test
+  void aCopyThatFailsHalfwayCancelsTheUploadSessionsStillOpen() throws Exception {
+    TestLayouts l = new TestLayouts();
+    byte[] big = TestLayouts.random(200_000, 61);
+    byte[] small = TestLayouts.random(1000, 62);
+    TestLayouts.Blob m = l.image("linux", "amd64", big, small);
+    client.push(ImageSource.ociLayout(l.tag(m, "v1").writeTo(tmp.resolve("l"))), ref("app-1:v1"));
+    Digest bigDigest = Digest.sha256(big);
+    Digest smallDigest = Digest.sha256(small);
+    java.util.concurrent.CountDownLatch bigStreaming = new java.util.concurrent.CountDownLatch(1);
+    // the big layer streams slowly from the source; the small one is missing there, and its 404
+    // comes while the big one is being uploaded to the target
+    fake.fault =
+        r -> {
+          String path = r.getUrl().encodedPath();
+          if (!r.getMethod().equals("GET")) {
+            return null;
+          }
+          if (path.endsWith("/blobs/" + bigDigest)) {
+            bigStreaming.countDown();
+            return new MockResponse.Builder()
+                .code(200)
+                .body(new okio.Buffer().write(big))
+                .throttleBody(20_000, 100, java.util.concurrent.TimeUnit.MILLISECONDS)
+                .build();
+          }
+          if (path.endsWith("/blobs/" + smallDigest)) {
+            try {
+              bigStreaming.await(10, java.util.concurrent.TimeUnit.SECONDS);
+              Thread.sleep(300);
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+            return UploadRegistry.error(404, "BLOB_UNKNOWN");
+          }
+          return null;
+        };
+    UploadRegistry other = new UploadRegistry();
+    try (MockWebServer second = new MockWebServer()) {
+      second.setDispatcher(other);
+      second.start(InetAddress.getByName("127.0.0.1"), 0);
+      ImageReference target = ImageReference.parse("127.0.0.1:" + second.getPort() + "/copy:v1");
+
+      assertThatThrownBy(() -> client.copy(ref("app-1:v1"), target))
+          .isInstanceOfSatisfying(
+              RegistryException.class, e -> assertThat(e.status()).isEqualTo(404))
+          .hasMessageContaining(smallDigest.toString());
+
+      assertThat(other.manifests).isEmpty();
+      assertThat(other.blobs).doesNotContainKey("copy@" + bigDigest);
+      // every session the copy opened was either closed with its blob or cancelled with DELETE
+      assertThat(other.uploads.values()).isNotEmpty().allMatch(u -> u.cancelled);
+      // and the stopped upload was not started again: one session per blob at most
+      assertThat(other.requests("POST", "/blobs/uploads/")).hasSizeLessThanOrEqualTo(3);
+    }
+  }
+
+  @Test
   void aMissingSourceBlobOnCopyIsATypedErrorNotARetryLoop() {
     Image img = layout("v1");
     client.push(ImageSource.ociLayout(img.dir()), ref("app-1:v1"));

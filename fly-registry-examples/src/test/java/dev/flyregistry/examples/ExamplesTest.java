@@ -3,9 +3,11 @@ package dev.flyregistry.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.flyregistry.auth.Credentials;
 import dev.flyregistry.auth.DockerConfig;
 import dev.flyregistry.auth.RegistryCredential;
 import dev.flyregistry.machines.App;
+import dev.flyregistry.machines.DeployFailedException;
 import dev.flyregistry.machines.DeployResult;
 import dev.flyregistry.machines.ImageNotFoundException;
 import dev.flyregistry.registry.CopyResult;
@@ -13,6 +15,8 @@ import dev.flyregistry.registry.Descriptor;
 import dev.flyregistry.registry.ImageReference;
 import dev.flyregistry.registry.PushProgress;
 import dev.flyregistry.registry.PushResult;
+import dev.flyregistry.registry.RegistryAuthenticationException;
+import dev.flyregistry.registry.RegistryClient;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -54,6 +58,19 @@ class ExamplesTest {
     Optional<RegistryCredential> found = DockerConfig.at(dir).lookup(fly.registryHost());
     assertThat(found).isPresent();
     assertThat(found.get().toString()).doesNotContain(fly.token().registryPassword());
+
+    // the registry accepts what was written, and refuses a client without it
+    fly.emulator().createApp(Sandbox.ORG, "my-app");
+    fly.emulator().pushImage("my-app", "v1");
+    try (RegistryClient fromFile =
+            RegistryClient.builder()
+                .credentials(Credentials.dockerConfig(DockerConfig.at(dir)))
+                .build();
+        RegistryClient anonymous = RegistryClient.builder().build()) {
+      assertThat(fromFile.head(fly.image("my-app", "v1"))).isPresent();
+      assertThatThrownBy(() -> anonymous.head(fly.image("my-app", "v1")))
+          .isInstanceOf(RegistryAuthenticationException.class);
+    }
   }
 
   @Test
@@ -101,6 +118,28 @@ class ExamplesTest {
     fly.emulator().createMachine("app-1", "old");
     assertThatThrownBy(() -> DeployImage.run(fly.machines(), "app-1", fly.image("app-1", "v9")))
         .isInstanceOf(ImageNotFoundException.class);
+    assertThat(fly.emulator().machines("app-1").get(0).image()).isEqualTo("old");
+  }
+
+  @Test
+  void aFailedDeployThrowsWithTheMachinesItDidNotUpdate() {
+    fly.emulator().createApp(Sandbox.ORG, "app-1");
+    fly.emulator().pushImage("app-1", "v1");
+    fly.emulator().createMachine("app-1", "old");
+    // the Machines API refuses the configuration update
+    fly.emulator()
+        .faults()
+        .next("POST", "^/v1/apps/app-1/machines/[^/]+$")
+        .respondWithBody(422, "application/json", "{\"error\":\"refused\"}");
+
+    assertThatThrownBy(() -> DeployImage.run(fly.machines(), "app-1", fly.image("app-1", "v1")))
+        .isInstanceOfSatisfying(
+            DeployFailedException.class,
+            e -> {
+              assertThat(e.result().succeeded()).isFalse();
+              assertThat(e.result().notUpdatedMachines()).hasSize(1);
+              assertThat(e.result().releaseStatus()).contains("failed");
+            });
     assertThat(fly.emulator().machines("app-1").get(0).image()).isEqualTo("old");
   }
 

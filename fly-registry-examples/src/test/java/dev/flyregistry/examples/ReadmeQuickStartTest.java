@@ -46,6 +46,26 @@ class ReadmeQuickStartTest {
     return block.substring("```java".length(), block.length() - 3);
   }
 
+  /**
+   * Compiling is not enough: the calls whose failure the quick start talks about must be handled
+   * the way they fail. {@code config} throws for a missing image, and {@code deploy} never returns
+   * a failed result (it throws {@code DeployFailedException}, see ExamplesTest).
+   */
+  @Test
+  void quickStartHandlesTheFailuresItDescribes() throws IOException {
+    String source = quickStartSource();
+    int config = source.indexOf("registry.config(ref)");
+    assertThat(config).as("the quick start reads a configuration").isPositive();
+    assertThat(source.lastIndexOf("if (found.isPresent())", config))
+        .as("the configuration is read only when the image was found")
+        .isPositive();
+    int deploy = source.indexOf("machines.deploy(");
+    assertThat(deploy).as("the quick start deploys").isPositive();
+    assertThat(source.indexOf("catch (DeployFailedException", deploy))
+        .as("a failed deploy throws, so the quick start catches it")
+        .isPositive();
+  }
+
   @Test
   void quickStartCompiles(@TempDir Path tmp) throws IOException {
     String source = quickStartSource();
