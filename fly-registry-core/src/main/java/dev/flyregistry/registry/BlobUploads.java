@@ -1,6 +1,7 @@
 package dev.flyregistry.registry;
 
 import dev.flyregistry.http.RetrySettings;
+import dev.flyregistry.internal.http.Interrupts;
 import dev.flyregistry.internal.http.Redaction;
 import dev.flyregistry.internal.http.RetryExecutor;
 import dev.flyregistry.internal.registry.ErrorBody;
@@ -447,20 +448,17 @@ final class BlobUploads {
   void cancel(Target t, Session session) {
     HttpUrl location = session.location();
     String op = "DELETE blob upload " + Redaction.url(location);
-    boolean interrupted = Thread.interrupted();
     try {
-      execute(
-          t,
-          op,
-          () -> new Request.Builder().url(location).delete(),
-          RetryExecutor.Mode.NOT_AFTER_SEND,
-          response -> null);
+      Interrupts.setAside(
+          () ->
+              execute(
+                  t,
+                  op,
+                  () -> new Request.Builder().url(location).delete(),
+                  RetryExecutor.Mode.NOT_AFTER_SEND,
+                  response -> null));
     } catch (RuntimeException e) {
       LOG.debug("{} failed (ignored): {}", op, e.toString());
-    } finally {
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.flyregistry.internal.machines;
 
+import dev.flyregistry.internal.http.Interrupts;
 import dev.flyregistry.machines.AppName;
 import dev.flyregistry.machines.DeployFailedException;
 import dev.flyregistry.machines.DeployResult;
@@ -122,7 +123,7 @@ public final class Deployer {
     String status = failure == null ? "complete" : "failed";
     Optional<String> finished = Optional.of(status);
     try {
-      setInterruptAside(() -> releases.finish(release.id(), status));
+      Interrupts.setAside(() -> releases.finish(release.id(), status));
     } catch (RuntimeException e) {
       LOG.warn(
           "could not mark release {} of app {} as {}: {}",
@@ -200,27 +201,10 @@ public final class Deployer {
 
   private void release(String app, Lease lease) {
     try {
-      setInterruptAside(() -> machines.releaseLease(app, lease));
+      Interrupts.setAside(() -> machines.releaseLease(app, lease));
     } catch (RuntimeException e) {
       // The lease expires by itself; a failed release must not hide the deploy's own outcome.
       LOG.warn("could not release the lease of machine {}: {}", lease.machineId(), e.getMessage());
-    }
-  }
-
-  /**
-   * Runs a clean-up step (giving a lease back, finishing the release record) even when the deploy
-   * was interrupted: an interrupted thread's calls fail at once, which would leave the release
-   * {@code pending} and the machine leased. The flag is cleared for the step and raised again after
-   * it; an interrupt during the step still cuts it short.
-   */
-  private static void setInterruptAside(Runnable step) {
-    boolean interrupted = Thread.interrupted();
-    try {
-      step.run();
-    } finally {
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
     }
   }
 }
