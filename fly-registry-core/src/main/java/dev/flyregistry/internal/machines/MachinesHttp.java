@@ -136,8 +136,8 @@ public final class MachinesHttp implements AutoCloseable {
     this.settings = settings;
     this.client = HttpClients.create(settings);
     // sends changes (Mode.NOT_AFTER_SEND_OR_429) with OkHttp's own repeats off: OkHttp would
-    // re-send a
-    // change answered 408 (Fly's deadline, possibly after applying it) or cut off after sending
+    // re-send a change answered 408 (Fly's deadline, possibly after applying it) or cut off after
+    // sending
     this.executor = new RetryExecutor(client, settings);
     Duration slack = Machines.MAX_WAIT.plusSeconds(15);
     // OkHttp repeats a request answered 408 on its own; for a wait, 408 is the answer (timed out).
