@@ -681,4 +681,24 @@ class RegistryClientReadTest {
     s.then(head).then(manifestResponse(FakeRegistry.ociManifest("t"), MediaTypes.OCI_MANIFEST));
     assertThatThrownBy(() -> client.head(bySha512)).isInstanceOf(DigestMismatchException.class);
   }
+
+  @Test
+  void aHostWhoseBaseEndpointAnswers404IsNotARegistryRatherThanAllImagesMissing() {
+    server.setDispatcher(
+        new Dispatcher() {
+          @Override
+          public MockResponse dispatch(RecordedRequest request) {
+            return new MockResponse.Builder().code(404).body("<html>Not Found</html>").build();
+          }
+        });
+
+    assertThatThrownBy(() -> client.exists(ref("app:v1")))
+        .isInstanceOf(RegistryException.class)
+        .hasMessageContaining("GET http://" + registry + "/v2/: 404 from " + registry)
+        .hasMessageContaining("does not serve the registry API")
+        .satisfies(e -> assertThat(((RegistryException) e).status()).isEqualTo(404));
+    assertThatThrownBy(() -> client.existsAll(List.of(ref("app:v1"), ref("app:v2"))))
+        .isInstanceOf(RegistryException.class)
+        .hasMessageContaining("does not serve the registry API");
+  }
 }

@@ -312,6 +312,26 @@ public final class Failures {
   }
 
   /**
+   * The registry's base {@code GET /v2/} answered 404: the host does not serve the distribution API
+   * there (a web server, a wrong host or port). Without this the existence checks that follow would
+   * all read 404 as "missing".
+   */
+  static RegistryException notARegistry(Context ctx, String operation, ErrorBody body) {
+    return new RegistryException(
+        operation
+            + ": 404 from "
+            + ctx.registry()
+            + ": it does not serve the registry API (a registry answers GET /v2/ with 200 or"
+            + " 401); check the registry's host and port"
+            + suffix(ctx, body),
+        404,
+        errors(ctx, body),
+        ctx.registry(),
+        ctx.repository(),
+        null);
+  }
+
+  /**
    * A {@code 401} from another origin than the registry's (reached through a redirect or a {@code
    * Link}): final, since that origin is sent no credentials and its challenge is not trusted.
    */

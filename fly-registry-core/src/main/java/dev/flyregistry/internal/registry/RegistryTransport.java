@@ -499,7 +499,11 @@ public final class RegistryTransport implements AutoCloseable {
               LOG.debug("{} asks for {}", ctx.registry(), s);
               return s;
             }
-            if (response.isSuccessful() || response.code() == 404) {
+            if (response.code() == 404) {
+              throw Failures.notARegistry(
+                  ctx, "GET " + Redaction.url(base), ErrorBody.read(response));
+            }
+            if (response.isSuccessful()) {
               return new AuthState.None();
             }
             throw Failures.status(ctx, "GET " + Redaction.url(base), response, settings.clock());
