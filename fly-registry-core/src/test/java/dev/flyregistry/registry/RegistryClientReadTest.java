@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
@@ -700,5 +701,68 @@ class RegistryClientReadTest {
     assertThatThrownBy(() -> client.existsAll(List.of(ref("app:v1"), ref("app:v2"))))
         .isInstanceOf(RegistryException.class)
         .hasMessageContaining("does not serve the registry API");
+  }
+
+  @Test
+  void aCallerWaitingOnAnotherCallersPingIsNotFailedByThatCallersInterrupt() throws Exception {
+    FakeRegistry fake = new FakeRegistry();
+    fake.put("app", "v1", FakeRegistry.ociManifest("a"), MediaTypes.OCI_MANIFEST);
+    AtomicInteger pings = new AtomicInteger();
+    server.setDispatcher(
+        new Dispatcher() {
+          @Override
+          public MockResponse dispatch(RecordedRequest request) throws InterruptedException {
+            if (request.getUrl().encodedPath().equals("/v2/") && pings.getAndIncrement() == 0) {
+              return new MockResponse.Builder()
+                  .code(200)
+                  .headersDelay(60, TimeUnit.SECONDS)
+                  .build();
+            }
+            return fake.dispatch(request);
+          }
+        });
+    AtomicReference<Throwable> leaderFailure = new AtomicReference<>();
+    Thread leader =
+        new Thread(
+            () -> {
+              try {
+                client.exists(ref("app:v1"));
+              } catch (Throwable e) {
+                leaderFailure.set(e);
+              }
+            });
+    leader.start();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (pings.get() == 0) {
+      assertThat(System.nanoTime()).as("the leader pinged").isLessThan(deadline);
+      Thread.sleep(10);
+    }
+    AtomicReference<Object> joined = new AtomicReference<>();
+    Thread joiner =
+        new Thread(
+            () -> {
+              try {
+                joined.set(client.exists(ref("app:v1")));
+              } catch (Throwable e) {
+                joined.set(e);
+              }
+            });
+    joiner.start();
+    while (joiner.getState() != Thread.State.WAITING) { // parked on the leader's ping
+      assertThat(System.nanoTime()).as("the joiner waits on the ping").isLessThan(deadline);
+      Thread.sleep(10);
+    }
+
+    leader.interrupt();
+    leader.join(TimeUnit.SECONDS.toMillis(10));
+    joiner.join(TimeUnit.SECONDS.toMillis(10));
+
+    assertThat(leaderFailure.get())
+        .isInstanceOf(RegistryIoException.class)
+        .hasMessageContaining("interrupted");
+    assertThat(joined.get())
+        .as("the joiner pinged again itself instead of failing with the leader's interrupt")
+        .isEqualTo(true);
+    assertThat(pings.get()).isEqualTo(2);
   }
 }

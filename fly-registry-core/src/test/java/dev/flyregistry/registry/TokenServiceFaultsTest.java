@@ -14,10 +14,12 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
@@ -151,8 +153,6 @@ class TokenServiceFaultsTest {
         return new MockResponse.Builder().code(200).body("{}").build();
       }
       manifestRequests.incrementAndGet();
-      System.err.println(
-          "DBG " + request.getMethod() + " " + path + " " + auth + " at " + clock.instant());
       return new MockResponse.Builder()
           .code(200)
           .addHeader("Content-Type", MediaTypes.OCI_MANIFEST)
@@ -357,5 +357,61 @@ class TokenServiceFaultsTest {
 
     assertThat(t).isInstanceOf(RegistryIoException.class);
     assertThat(t.getMessage()).contains("token request");
+  }
+
+  @Test
+  void aCallerWaitingOnAnotherCallersTokenExchangeIsNotFailedByThatCallersInterrupt()
+      throws Exception {
+    // the first exchange answers only after a minute; later ones at once
+    AtomicInteger exchanges = new AtomicInteger();
+    tokenServer.setDispatcher(
+        new Dispatcher() {
+          @Override
+          public MockResponse dispatch(RecordedRequest request) throws InterruptedException {
+            if (exchanges.getAndIncrement() == 0) {
+              return new MockResponse.Builder()
+                  .code(500)
+                  .headersDelay(60, TimeUnit.SECONDS)
+                  .build();
+            }
+            return registry.tokens.dispatch(request);
+          }
+        });
+    AtomicReference<Throwable> leaderFailure = new AtomicReference<>();
+    Thread leader = new Thread(() -> leaderFailure.set(catchThrowable(() -> client.head(ref()))));
+    leader.start();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (exchanges.get() == 0) {
+      assertThat(System.nanoTime()).as("the leader asked for a token").isLessThan(deadline);
+      Thread.sleep(10);
+    }
+    AtomicReference<Object> joined = new AtomicReference<>();
+    Thread joiner =
+        new Thread(
+            () -> {
+              try {
+                joined.set(client.head(ref()));
+              } catch (Throwable e) {
+                joined.set(e);
+              }
+            });
+    joiner.start();
+    while (joiner.getState() != Thread.State.WAITING) { // parked on the leader's exchange
+      assertThat(System.nanoTime()).as("the joiner waits on the exchange").isLessThan(deadline);
+      Thread.sleep(10);
+    }
+
+    leader.interrupt();
+    leader.join(TimeUnit.SECONDS.toMillis(10));
+    joiner.join(TimeUnit.SECONDS.toMillis(10));
+
+    assertThat(leaderFailure.get()).isInstanceOf(RegistryIoException.class);
+    assertThat(leaderFailure.get()).hasMessageContaining("interrupted");
+    assertThat(joined.get())
+        .as("the joiner exchanged again itself instead of failing with the leader's interrupt")
+        .isInstanceOfSatisfying(
+            Optional.class,
+            d -> assertThat(d).map(x -> ((Descriptor) x).digest()).contains(DIGEST));
+    assertThat(exchanges.get()).isEqualTo(2);
   }
 }

@@ -21,4 +21,28 @@ public final class Interrupts {
       }
     }
   }
+
+  /**
+   * The failure a shared operation (one ping or token exchange for many callers) hands to the
+   * callers that joined it when the thread running it was interrupted. They were not interrupted,
+   * so they must not fail with "interrupted": they run the operation again themselves.
+   */
+  public static final class Abandoned extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    /**
+     * @param cause the interrupted thread's own failure
+     */
+    public Abandoned(Throwable cause) {
+      super("the thread running the shared operation was interrupted", cause, false, false);
+    }
+  }
+
+  /**
+   * What a shared operation's failure becomes for the callers that joined it: {@link Abandoned}
+   * when the thread that ran it is interrupted, else the failure itself.
+   */
+  public static Throwable forJoiners(Throwable failure) {
+    return Thread.currentThread().isInterrupted() ? new Abandoned(failure) : failure;
+  }
 }

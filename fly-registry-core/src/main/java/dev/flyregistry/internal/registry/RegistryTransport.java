@@ -5,6 +5,7 @@ import dev.flyregistry.auth.Credentials;
 import dev.flyregistry.auth.RegistryCredential;
 import dev.flyregistry.http.HttpSettings;
 import dev.flyregistry.internal.http.HttpClients;
+import dev.flyregistry.internal.http.Interrupts;
 import dev.flyregistry.internal.http.Redaction;
 import dev.flyregistry.internal.http.RetryExecutor;
 import dev.flyregistry.internal.http.Secrets;
@@ -455,29 +456,34 @@ public final class RegistryTransport implements AutoCloseable {
   /** What the registry asks for, from a ping shared by concurrent callers. */
   AuthState state(String registry, HttpUrl base, Failures.Context ctx) {
     String key = registry.toLowerCase(Locale.ROOT);
-    CompletableFuture<AuthState> known = states.get(key);
-    if (known == null) {
-      CompletableFuture<AuthState> mine = new CompletableFuture<>();
-      known = states.putIfAbsent(key, mine);
+    while (true) {
+      CompletableFuture<AuthState> known = states.get(key);
       if (known == null) {
-        try {
-          AuthState s = ping(base, ctx);
-          mine.complete(s);
-          return s;
-        } catch (RuntimeException e) {
-          states.remove(key, mine); // a failed ping is not remembered
-          mine.completeExceptionally(e);
-          throw e;
+        CompletableFuture<AuthState> mine = new CompletableFuture<>();
+        known = states.putIfAbsent(key, mine);
+        if (known == null) {
+          try {
+            AuthState s = ping(base, ctx);
+            mine.complete(s);
+            return s;
+          } catch (RuntimeException e) {
+            states.remove(key, mine); // a failed ping is not remembered
+            mine.completeExceptionally(Interrupts.forJoiners(e));
+            throw e;
+          }
         }
       }
-    }
-    try {
-      return known.join();
-    } catch (CompletionException e) {
-      if (e.getCause() instanceof FlyException f) {
-        throw f;
+      try {
+        return known.join();
+      } catch (CompletionException e) {
+        if (e.getCause() instanceof Interrupts.Abandoned) {
+          continue; // the pinging caller was interrupted, not this one: ping again
+        }
+        if (e.getCause() instanceof FlyException f) {
+          throw f;
+        }
+        throw e;
       }
-      throw e;
     }
   }
 

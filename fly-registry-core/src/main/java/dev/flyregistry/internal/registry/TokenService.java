@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.flyregistry.FlyException;
 import dev.flyregistry.auth.RegistryCredential;
 import dev.flyregistry.internal.http.Bodies;
+import dev.flyregistry.internal.http.Interrupts;
 import dev.flyregistry.internal.http.Redaction;
 import dev.flyregistry.internal.http.RetryExecutor;
 import java.io.IOException;
@@ -105,11 +106,14 @@ public final class TokenService {
     }
     Flight flight = new Flight(key, wanted, force);
     CompletableFuture<BearerToken> mine = new CompletableFuture<>();
-    CompletableFuture<BearerToken> running = inFlight.putIfAbsent(flight, mine);
-    if (running != null) {
+    CompletableFuture<BearerToken> running;
+    while ((running = inFlight.putIfAbsent(flight, mine)) != null) {
       try {
         return running.join();
       } catch (CompletionException e) {
+        if (e.getCause() instanceof Interrupts.Abandoned) {
+          continue; // the exchanging caller was interrupted, not this one: exchange again
+        }
         if (e.getCause() instanceof FlyException f) {
           throw f;
         }
@@ -125,7 +129,9 @@ public final class TokenService {
       }
     } catch (RuntimeException | Error e) {
       inFlight.remove(flight, mine);
-      mine.completeExceptionally(e); // joiners see the same failure instead of waiting forever
+      // joiners see the same failure instead of waiting forever (or try again themselves when
+      // this thread's interrupt caused it)
+      mine.completeExceptionally(Interrupts.forJoiners(e));
       throw e;
     }
     // Leave the map before completing: a caller arriving from now on starts its own flight (and
