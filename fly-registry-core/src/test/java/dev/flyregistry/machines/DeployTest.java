@@ -14,13 +14,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.flyregistry.machines.MachineOutcome.Status;
 import dev.flyregistry.registry.ImageReference;
+import dev.flyregistry.testing.InterruptedRun;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 import mockwebserver3.MockResponse;
 import mockwebserver3.RecordedRequest;
 import org.junit.jupiter.api.AfterEach;
@@ -188,41 +187,26 @@ class DeployTest {
             .body("{\"ok\":true,\"state\":\"started\"}")
             .headersDelay(60, TimeUnit.SECONDS)
             .build());
-    AtomicReference<Throwable> thrown = new AtomicReference<>();
-    AtomicBoolean stillInterrupted = new AtomicBoolean();
-    Thread deploy =
-        new Thread(
-            () -> {
-              try {
-                client.deploy("app-1", NEW);
-              } catch (Throwable t) {
-                thrown.set(t);
-              }
-              stillInterrupted.set(Thread.currentThread().isInterrupted());
-            });
-    deploy.start();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (fly.requests("GET", "/v1/apps/app-1/machines/m1/wait").isEmpty()) {
-      assertThat(System.nanoTime()).as("the deploy reached m1's wait").isLessThan(deadline);
-      Thread.sleep(10);
-    }
-    deploy.interrupt();
-    deploy.join(TimeUnit.SECONDS.toMillis(20));
-    assertThat(deploy.isAlive()).as("the deploy returned after the interrupt").isFalse();
+    InterruptedRun deploy = InterruptedRun.start(() -> client.deploy("app-1", NEW));
+    InterruptedRun.await(
+        () -> !fly.requests("GET", "/v1/apps/app-1/machines/m1/wait").isEmpty(),
+        "the deploy reached m1's wait");
+    Thread.sleep(100); // blocked reading the answer
+    InterruptedRun.Outcome outcome = deploy.interruptAndJoin();
 
-    assertThat(thrown.get()).isInstanceOf(DeployFailedException.class);
-    DeployResult result = ((DeployFailedException) thrown.get()).result();
+    assertThat(outcome.failure()).isInstanceOf(DeployFailedException.class);
+    DeployResult result = ((DeployFailedException) outcome.failure()).result();
     assertThat(result.machines())
         .extracting(MachineOutcome::machineId, MachineOutcome::status)
         .containsExactly(tuple("m1", Status.NOT_STARTED), tuple("m2", Status.SKIPPED));
     assertThat(result.machines().get(0).error().orElseThrow()).contains("interrupted");
-    // the cleanup ran although the thread was interrupted: lease given back, release failed
+    // the clean-up ran although the thread was interrupted: lease given back, release failed
     assertThat(fly.requests("DELETE", "/v1/apps/app-1/machines/m1/lease")).hasSize(1);
     assertThat(releaseStatuses()).containsExactly("failed");
     assertThat(result.releaseStatus()).contains("failed");
     assertThat(fly.log()).noneMatch(l -> l.contains("/machines/m2"));
     // and the caller still sees the interrupt
-    assertThat(stillInterrupted).isTrue();
+    assertThat(outcome.stillInterrupted()).isTrue();
   }
 
   @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.flyregistry.auth.Credentials;
 import dev.flyregistry.http.HttpSettings;
+import dev.flyregistry.testing.InterruptedRun;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -14,9 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
@@ -555,29 +554,15 @@ class RegistryClientReadTest {
   @Test
   void anInterruptEndsACheckBlockedOnTheRegistryWithATypedErrorAndKeepsTheFlag() throws Exception {
     server.enqueue(new MockResponse.Builder().code(200).headersDelay(60, TimeUnit.SECONDS).build());
-    AtomicReference<Throwable> failure = new AtomicReference<>();
-    AtomicBoolean flagAfter = new AtomicBoolean();
-    Thread t =
-        new Thread(
-            () -> {
-              try {
-                client.exists(ref("app:v1"));
-              } catch (Throwable e) {
-                failure.set(e);
-              }
-              flagAfter.set(Thread.currentThread().isInterrupted());
-            });
-    t.start();
+    InterruptedRun run = InterruptedRun.start(() -> client.exists(ref("app:v1")));
     server.takeRequest();
-    Thread.sleep(100);
-    t.interrupt();
-    t.join(TimeUnit.SECONDS.toMillis(10));
+    Thread.sleep(100); // blocked reading the answer
+    InterruptedRun.Outcome outcome = run.interruptAndJoin();
 
-    assertThat(t.isAlive()).as("returned well before the answer's minute").isFalse();
-    assertThat(failure.get())
+    assertThat(outcome.failure())
         .isInstanceOf(RegistryIoException.class)
         .hasMessageContaining("interrupted");
-    assertThat(flagAfter).isTrue();
+    assertThat(outcome.stillInterrupted()).isTrue();
     assertThat(server.getRequestCount()).as("not retried").isEqualTo(1);
   }
 
@@ -721,46 +706,20 @@ class RegistryClientReadTest {
             return fake.dispatch(request);
           }
         });
-    AtomicReference<Throwable> leaderFailure = new AtomicReference<>();
-    Thread leader =
-        new Thread(
-            () -> {
-              try {
-                client.exists(ref("app:v1"));
-              } catch (Throwable e) {
-                leaderFailure.set(e);
-              }
-            });
-    leader.start();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (pings.get() == 0) {
-      assertThat(System.nanoTime()).as("the leader pinged").isLessThan(deadline);
-      Thread.sleep(10);
-    }
-    AtomicReference<Object> joined = new AtomicReference<>();
-    Thread joiner =
-        new Thread(
-            () -> {
-              try {
-                joined.set(client.exists(ref("app:v1")));
-              } catch (Throwable e) {
-                joined.set(e);
-              }
-            });
-    joiner.start();
-    while (joiner.getState() != Thread.State.WAITING) { // parked on the leader's ping
-      assertThat(System.nanoTime()).as("the joiner waits on the ping").isLessThan(deadline);
-      Thread.sleep(10);
-    }
+    InterruptedRun leader = InterruptedRun.start(() -> client.exists(ref("app:v1")));
+    InterruptedRun.await(() -> pings.get() > 0, "the leader pinged");
+    InterruptedRun joiner =
+        InterruptedRun.start(() -> client.exists(ref("app:v1")))
+            .awaitParked("the joiner waits on the leader's ping");
 
-    leader.interrupt();
-    leader.join(TimeUnit.SECONDS.toMillis(10));
-    joiner.join(TimeUnit.SECONDS.toMillis(10));
+    InterruptedRun.Outcome led = leader.interruptAndJoin();
+    InterruptedRun.Outcome joined = joiner.join();
 
-    assertThat(leaderFailure.get())
+    assertThat(led.failure())
         .isInstanceOf(RegistryIoException.class)
         .hasMessageContaining("interrupted");
-    assertThat(joined.get())
+    assertThat(joined.failure()).isNull();
+    assertThat(joined.result())
         .as("the joiner pinged again itself instead of failing with the leader's interrupt")
         .isEqualTo(true);
     assertThat(pings.get()).isEqualTo(2);

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import dev.flyregistry.auth.Credentials;
 import dev.flyregistry.http.HttpSettings;
 import dev.flyregistry.http.RetrySettings;
+import dev.flyregistry.testing.InterruptedRun;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -19,7 +20,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
@@ -377,37 +377,20 @@ class TokenServiceFaultsTest {
             return registry.tokens.dispatch(request);
           }
         });
-    AtomicReference<Throwable> leaderFailure = new AtomicReference<>();
-    Thread leader = new Thread(() -> leaderFailure.set(catchThrowable(() -> client.head(ref()))));
-    leader.start();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (exchanges.get() == 0) {
-      assertThat(System.nanoTime()).as("the leader asked for a token").isLessThan(deadline);
-      Thread.sleep(10);
-    }
-    AtomicReference<Object> joined = new AtomicReference<>();
-    Thread joiner =
-        new Thread(
-            () -> {
-              try {
-                joined.set(client.head(ref()));
-              } catch (Throwable e) {
-                joined.set(e);
-              }
-            });
-    joiner.start();
-    while (joiner.getState() != Thread.State.WAITING) { // parked on the leader's exchange
-      assertThat(System.nanoTime()).as("the joiner waits on the exchange").isLessThan(deadline);
-      Thread.sleep(10);
-    }
+    InterruptedRun leader = InterruptedRun.start(() -> client.head(ref()));
+    InterruptedRun.await(() -> exchanges.get() > 0, "the leader asked for a token");
+    InterruptedRun joiner =
+        InterruptedRun.start(() -> client.head(ref()))
+            .awaitParked("the joiner waits on the leader's exchange");
 
-    leader.interrupt();
-    leader.join(TimeUnit.SECONDS.toMillis(10));
-    joiner.join(TimeUnit.SECONDS.toMillis(10));
+    InterruptedRun.Outcome led = leader.interruptAndJoin();
+    InterruptedRun.Outcome joined = joiner.join();
 
-    assertThat(leaderFailure.get()).isInstanceOf(RegistryIoException.class);
-    assertThat(leaderFailure.get()).hasMessageContaining("interrupted");
-    assertThat(joined.get())
+    assertThat(led.failure())
+        .isInstanceOf(RegistryIoException.class)
+        .hasMessageContaining("interrupted");
+    assertThat(joined.failure()).isNull();
+    assertThat(joined.result())
         .as("the joiner exchanged again itself instead of failing with the leader's interrupt")
         .isInstanceOfSatisfying(
             Optional.class,

@@ -1,31 +1,20 @@
 package dev.flyregistry.graphql;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import dev.flyregistry.testing.ApiSurface;
-import org.junit.jupiter.api.Test;
+import dev.flyregistry.testing.PublicApiContract;
+import java.util.Set;
 
-/** The rules of DESIGN.md's public API discipline, checked on the GraphQL module's classes. */
-class PublicApiTest {
+/** DESIGN.md's public API discipline, checked on the GraphQL module's classes. */
+class PublicApiTest extends PublicApiContract {
   private static final ApiSurface API = ApiSurface.ofModuleOf(GraphqlClient.class);
 
-  @Test
-  void publicTypesLiveInOnePackage() {
-    assertThat(API.publicPackages()).containsExactly("dev.flyregistry.graphql");
+  @Override
+  protected ApiSurface api() {
+    return API;
   }
 
-  @Test
-  void publicSignaturesNameNoThirdPartyOrInternalType() {
-    assertThat(API.signatureLeaks(c -> false)).isEmpty();
-  }
-
-  @Test
-  void publicFieldsAreConstants() {
-    assertThat(API.mutableFields()).isEmpty();
-  }
-
-  @Test
-  void publicClassesOtherThanExceptionsCannotBeSubclassed() {
-    assertThat(API.openClasses()).isEmpty();
+  @Override
+  protected Set<String> publicPackages() {
+    return Set.of("dev.flyregistry.graphql");
   }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.flyregistry.http.HttpSettings;
 import dev.flyregistry.http.RetrySettings;
+import dev.flyregistry.testing.InterruptedRun;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.time.Clock;
@@ -14,8 +15,6 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.SocketEffect;
@@ -204,27 +203,15 @@ class RetryExecutorTest {
     server.enqueue(
         new MockResponse.Builder().body("late").headersDelay(60, TimeUnit.SECONDS).build());
     server.enqueue(new MockResponse.Builder().body("retried").build());
-    AtomicReference<Throwable> failure = new AtomicReference<>();
-    AtomicBoolean flagAfter = new AtomicBoolean();
-    Thread t =
-        new Thread(
-            () -> {
-              try {
-                run(RetryExecutor.Mode.IDEMPOTENT);
-              } catch (Throwable e) {
-                failure.set(e);
-              }
-              flagAfter.set(Thread.currentThread().isInterrupted());
-            });
-    t.start();
+    InterruptedRun run = InterruptedRun.start(() -> run(RetryExecutor.Mode.IDEMPOTENT));
     server.takeRequest();
-    Thread.sleep(100);
-    t.interrupt();
-    t.join(TimeUnit.SECONDS.toMillis(10));
+    Thread.sleep(100); // blocked reading the answer
+    InterruptedRun.Outcome outcome = run.interruptAndJoin();
 
-    assertThat(t.isAlive()).as("returned well before the answer's minute").isFalse();
-    assertThat(failure.get()).isInstanceOf(InterruptedIOException.class).hasMessage("interrupted");
-    assertThat(flagAfter).isTrue();
+    assertThat(outcome.failure())
+        .isInstanceOf(InterruptedIOException.class)
+        .hasMessage("interrupted");
+    assertThat(outcome.stillInterrupted()).isTrue();
     assertThat(server.getRequestCount()).as("not retried").isEqualTo(1);
     assertThat(sleeps).isEmpty();
   }
