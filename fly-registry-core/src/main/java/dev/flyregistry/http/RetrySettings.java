@@ -11,11 +11,17 @@ import java.util.TreeSet;
  * from {@link #initialBackoff()} by {@link #multiplier()} up to {@link #maxBackoff()}, randomised
  * by {@link #jitter()}; a {@code Retry-After} header (seconds or an HTTP date) replaces the
  * computed pause, capped at {@link #maxRetryAfter()}. Statuses 400, 401, 403 and 404 are never
- * retried as transient, whatever the set holds.
+ * retried as transient: a set holding one of them is refused with an {@link
+ * IllegalArgumentException}.
+ *
+ * <p>An unknown host or a failed TLS handshake is never retried. Independently of these settings,
+ * even with {@link #none()}, the HTTP client (OkHttp) sends a {@code GET} or {@code HEAD} once more
+ * when its connection drops before an answer; that repeat is not counted in {@link #maxAttempts()}.
  *
  * <p>Instances are immutable; the {@code with*} methods return modified copies.
  *
- * @param maxAttempts total attempts including the first, at least 1 (1 disables retries)
+ * @param maxAttempts total attempts including the first, at least 1 (1 disables the retries these
+ *     settings govern)
  * @param initialBackoff the pause before the first retry, at least 1 ms
  * @param maxBackoff the longest computed pause, at least 1 ms
  * @param multiplier growth factor between pauses, at least 1
@@ -38,7 +44,8 @@ public record RetrySettings(
   /**
    * Validates and copies the components.
    *
-   * @param maxAttempts total attempts including the first, at least 1 (1 disables retries)
+   * @param maxAttempts total attempts including the first, at least 1 (1 disables the retries these
+   *     settings govern)
    * @param initialBackoff the pause before the first retry, at least 1 ms
    * @param maxBackoff the longest computed pause, at least 1 ms
    * @param multiplier growth factor between pauses, at least 1

@@ -9,6 +9,7 @@ import dev.flyregistry.internal.machines.Releases;
 import dev.flyregistry.registry.ImageReference;
 import dev.flyregistry.registry.InvalidReferenceException;
 import dev.flyregistry.registry.RegistryClient;
+import dev.flyregistry.registry.RegistryException;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Locale;
@@ -106,7 +107,10 @@ public final class MachinesClient implements AutoCloseable {
    *     flyio/hellofly:latest}
    * @return what happened to each machine, and the release
    * @throws InvalidReferenceException when the image is not a valid reference (nothing is sent)
+   * @throws InvalidAppNameException when {@code app} is not a valid app name (nothing is sent)
    * @throws ImageNotFoundException when the image does not exist (nothing changed)
+   * @throws RegistryException when the image check fails: its registry refuses the check (such as
+   *     {@code 401} or {@code 403}) or cannot be reached (nothing changed)
    * @throws NoMachinesException when the app has no machine (nothing changed)
    * @throws MachinesNotFoundException when there is no such app (nothing changed)
    * @throws DeployFailedException when a machine failed; its result says which machines run the new
@@ -126,7 +130,10 @@ public final class MachinesClient implements AutoCloseable {
    * @param app the app name
    * @param image the image
    * @return what happened to each machine, and the release
+   * @throws InvalidAppNameException when {@code app} is not a valid app name (nothing is sent)
    * @throws ImageNotFoundException when the image does not exist (nothing changed)
+   * @throws RegistryException when the image check fails: its registry refuses the check (such as
+   *     {@code 401} or {@code 403}) or cannot be reached (nothing changed)
    * @throws NoMachinesException when the app has no machine (nothing changed)
    * @throws MachinesNotFoundException when there is no such app (nothing changed)
    * @throws DeployFailedException when a machine failed; its result says which machines run the new

@@ -49,8 +49,10 @@ import okhttp3.ResponseBody;
  * Failures are {@link RegistryException}s: {@link RegistryAuthenticationException} (401), {@link
  * RegistryDeniedException} (403, {@code DENIED}), {@link RateLimitedException}, {@link
  * RegistryIoException}, {@link ManifestTooLargeException}, {@link DigestMismatchException}, {@link
- * TagListingUnsupportedException}, {@link ManifestFormatException}. "Not found" in an existence
- * check is an answer ({@link Optional#empty()}, {@code false}), not an exception.
+ * TagListingUnsupportedException}, {@link ManifestFormatException}; reading the image to push fails
+ * with {@link ImageSourceException}, and arguments that contradict each other (a target naming
+ * another digest than the image's) with {@link IllegalArgumentException}. "Not found" in an
+ * existence check is an answer ({@link Optional#empty()}, {@code false}), not an exception.
  *
  * <p>Instances are thread-safe; build one and share it. {@link #close()} releases its connections.
  * Interrupting a thread ends its call promptly, even one blocked on the network, with a {@link
@@ -110,8 +112,11 @@ public final class RegistryClient implements AutoCloseable {
    * {@code GET} and described from its bytes.
    *
    * @param ref the image reference (tag or digest)
-   * @return the manifest's descriptor, or empty when the registry answers 404
-   * @throws RegistryException (a subtype) when the registry refuses or cannot be reached
+   * @return the manifest's descriptor, or empty when the registry answers the manifest request with
+   *     404 (an unknown tag, digest or repository)
+   * @throws RegistryException (a subtype) when the registry refuses or cannot be reached; also,
+   *     with status 404, when the host's base {@code GET /v2/} answers 404 (it does not serve the
+   *     registry API, so "missing" would be a wrong answer)
    */
   public Optional<Descriptor> head(ImageReference ref) {
     Objects.requireNonNull(ref, "ref");
@@ -186,8 +191,9 @@ public final class RegistryClient implements AutoCloseable {
    * Whether a manifest exists ({@link #head(ImageReference)} without the details).
    *
    * @param ref the image reference
-   * @return true when the registry has it
-   * @throws RegistryException (a subtype) when the registry refuses or cannot be reached
+   * @return true when the registry has it, false when it answers the manifest request with 404
+   * @throws RegistryException (a subtype) when the registry refuses or cannot be reached, or the
+   *     host does not serve the registry API (see {@link #head(ImageReference)})
    */
   public boolean exists(ImageReference ref) {
     return head(ref).isPresent();
@@ -759,6 +765,8 @@ public final class RegistryClient implements AutoCloseable {
    * @param source the image (an OCI layout, a {@code docker save} archive, ...)
    * @param target where to push it ({@code registry.fly.io/my-app:v1})
    * @return what was pushed
+   * @throws IllegalArgumentException when the target names another digest than the image's manifest
+   *     (nothing is written)
    * @throws RegistryException (a subtype) when the registry refuses or cannot be reached
    * @throws ImageSourceException when the source cannot be read
    */
@@ -780,6 +788,8 @@ public final class RegistryClient implements AutoCloseable {
    * @param target where to push it; a digest in it must be the image's
    * @param progress receives per-blob progress, from worker threads
    * @return the pushed digest, media type and size, and what was sent or skipped
+   * @throws IllegalArgumentException when the target names another digest than the image's manifest
+   *     (nothing is written)
    * @throws DigestMismatchException when a blob of the source does not hash to its digest, or the
    *     registry reports another digest for what was stored
    * @throws ImageSourceException when the source cannot be read, or a blob of it ends before the
@@ -796,6 +806,8 @@ public final class RegistryClient implements AutoCloseable {
    * @param source the image to copy ({@code registry.fly.io/app-1:v1})
    * @param target where to copy it ({@code registry.fly.io/app-2:v1})
    * @return what was copied and how many bytes moved
+   * @throws IllegalArgumentException when the target names another digest than the source
+   *     manifest's (nothing is written)
    * @throws RegistryException (a subtype) when a registry refuses or cannot be reached
    */
   public CopyResult copy(ImageReference source, ImageReference target) {

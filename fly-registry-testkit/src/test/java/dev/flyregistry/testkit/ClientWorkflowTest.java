@@ -13,6 +13,7 @@ import dev.flyregistry.machines.AppNameTakenException;
 import dev.flyregistry.machines.DeployFailedException;
 import dev.flyregistry.machines.DeployResult;
 import dev.flyregistry.machines.ImageNotFoundException;
+import dev.flyregistry.machines.InvalidAppNameException;
 import dev.flyregistry.machines.MachineOutcome;
 import dev.flyregistry.machines.MachinesClient;
 import dev.flyregistry.machines.NoMachinesException;
@@ -54,6 +55,24 @@ class ClientWorkflowTest {
     fly.createApp("personal", "app-1");
     fly.createApp("personal", "app-2");
     fly.createApp("rival", "rival-app");
+  }
+
+  /** The failures MachinesClient.deploy documents besides the Machines API's own. */
+  @Test
+  void deployFailsBeforeAnyChangeOnABadAppNameOrARefusedImageCheck() {
+    fly.createApp("rival", "rival-deploy");
+    String machine = fly.createMachine("rival-deploy", "flyio/hellofly:latest");
+    EmulatedImage image = fly.pushImage("app-1", "not-for-rivals");
+    try (MachinesClient machines = fly.machinesClient(rivalToken)) {
+      assertThatThrownBy(() -> machines.deploy("Rival_Deploy", image.reference()))
+          .isInstanceOf(InvalidAppNameException.class);
+      // the image is in another organization: the registry refuses the check with 403
+      assertThatThrownBy(() -> machines.deploy("rival-deploy", image.reference()))
+          .isInstanceOf(RegistryDeniedException.class);
+    }
+    assertThat(fly.machines("rival-deploy").get(0).image()).isEqualTo("flyio/hellofly:latest");
+    assertThat(fly.machines("rival-deploy").get(0).id()).isEqualTo(machine);
+    assertThat(fly.releases("rival-deploy")).isEmpty();
   }
 
   private static ImageReference ref(String text) {

@@ -5,6 +5,9 @@ import static dev.flyregistry.testkit.RawHttp.send;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.flyregistry.http.RetrySettings;
+import dev.flyregistry.registry.ImageReference;
+import dev.flyregistry.registry.RegistryClient;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import org.junit.jupiter.api.BeforeAll;
@@ -108,6 +111,20 @@ class FaultsTest {
                     "Bearer " + token)
                 .status())
         .isEqualTo(200);
+  }
+
+  /** What RetrySettings and this module's README say: OkHttp re-sends a dropped HEAD by itself. */
+  @Test
+  void aDroppedHeadIsSentAgainEvenWithoutRetries(FlyEmulator fly) {
+    long before = fly.metrics().requests("HEAD", "/v2/{name}/manifests/{reference}");
+    Faults.Fault f = fly.faults().next("HEAD", "/manifests/v1$").dropConnection();
+    try (RegistryClient registry =
+        fly.registryClient(token, FlyEmulator.testHttpSettings().withRetry(RetrySettings.none()))) {
+      assertThat(registry.exists(ImageReference.parse(fly.registryHost() + "/app:v1"))).isTrue();
+    }
+    assertThat(f.hits()).isEqualTo(1);
+    assertThat(fly.metrics().requests("HEAD", "/v2/{name}/manifests/{reference}") - before)
+        .isEqualTo(2);
   }
 
   @Test
