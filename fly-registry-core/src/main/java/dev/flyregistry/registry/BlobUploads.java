@@ -259,7 +259,11 @@ final class BlobUploads {
         return Outcome.UPLOADED;
       } catch (RuntimeException e) {
         cancel(t, session);
-        if (!isTransient(e, retry) || attempt >= maxAttempts) {
+        // an interrupted thread stops here: no pause and no new session (a sleeper need not
+        // answer the interrupt, and the failure, whatever its type, is the interrupt's doing)
+        if (Thread.currentThread().isInterrupted()
+            || !isTransient(e, retry)
+            || attempt >= maxAttempts) {
           throw finalFailure(t, blob, e, attempt);
         }
         LOG.debug(

@@ -2,6 +2,7 @@ package dev.flyregistry.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.flyregistry.http.HttpSettings;
 import dev.flyregistry.internal.registry.source.TestLayouts;
@@ -9,6 +10,7 @@ import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -1035,5 +1037,70 @@ class RegistryClientPushTest {
       assertThat(fake.requests("DELETE", "/upload/").size() - deletesBefore).isEqualTo(attempts);
       assertThat(fake.hasBlob("app", l2)).isFalse();
     }
+  }
+
+  @Test
+  void anUploadInterruptedWhileItStreamsIsNotRetriedInANewSession() {
+    Image img = layout("v1");
+    Digest l2 = Digest.sha256(img.layer2());
+    ImageSource real = ImageSource.ociLayout(img.dir());
+    AtomicInteger opens = new AtomicInteger();
+    // the layer is read as an interruptible file channel is: an interrupt closes it mid-read
+    ImageSource interrupted =
+        new ImageSource() {
+          @Override
+          public Manifest manifest() {
+            return real.manifest();
+          }
+
+          @Override
+          public Manifest manifest(Descriptor descriptor) {
+            return real.manifest(descriptor);
+          }
+
+          @Override
+          public java.io.InputStream openBlob(Descriptor d) {
+            java.io.InputStream in = real.openBlob(d);
+            if (!d.digest().equals(l2)) {
+              return in;
+            }
+            opens.incrementAndGet();
+            return new java.io.FilterInputStream(in) {
+              private int read;
+
+              @Override
+              public int read(byte[] b, int off, int len) throws java.io.IOException {
+                if (read >= 1500) {
+                  Thread.currentThread().interrupt();
+                  throw new java.nio.channels.ClosedByInterruptException();
+                }
+                int n = super.read(b, off, Math.min(len, 1500 - read));
+                read += Math.max(0, n);
+                return n;
+              }
+            };
+          }
+
+          @Override
+          public String description() {
+            return "interrupted source";
+          }
+        };
+    List<Duration> pauses = new CopyOnWriteArrayList<>();
+    int deletesBefore = fake.requests("DELETE", "/upload/").size();
+    boolean flagAfter;
+    try (RegistryClient c =
+        RegistryClient.builder().http(http.withSleeper(pauses::add)).uploadConcurrency(1).build()) {
+      Throwable t = catchThrowable(() -> c.push(interrupted, ref("app:v1")));
+      flagAfter = Thread.interrupted(); // cleared for the next tests
+      assertThat(t).isInstanceOf(RuntimeException.class);
+    }
+    assertThat(flagAfter).as("the interrupt flag is kept").isTrue();
+    assertThat(opens).as("the layer was not read again").hasValue(1);
+    assertThat(pauses).as("no pause before another attempt").isEmpty();
+    assertThat(fake.requests("DELETE", "/upload/").size() - deletesBefore)
+        .as("the interrupted session was cancelled all the same")
+        .isEqualTo(1);
+    assertThat(fake.hasBlob("app", l2)).isFalse();
   }
 }

@@ -19,6 +19,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import mockwebserver3.Dispatcher;
@@ -396,5 +397,65 @@ class TokenServiceFaultsTest {
             Optional.class,
             d -> assertThat(d).map(x -> ((Descriptor) x).digest()).contains(DIGEST));
     assertThat(exchanges.get()).isEqualTo(2);
+  }
+
+  @Test
+  void aCallerWaitingOnAnotherCallersTokenExchangeEndsAtOnceWhenItIsInterruptedItself()
+      throws Exception {
+    AtomicInteger exchanges = new AtomicInteger();
+    tokenServer.setDispatcher(
+        new Dispatcher() {
+          @Override
+          public MockResponse dispatch(RecordedRequest request) {
+            exchanges.incrementAndGet();
+            return new MockResponse.Builder().code(500).headersDelay(60, TimeUnit.SECONDS).build();
+          }
+        });
+    // timeouts far beyond the test: only the interrupt can end the joiner's wait
+    HttpSettings patient =
+        http.withReadTimeout(Duration.ofMinutes(2)).withCallTimeout(Duration.ofMinutes(3));
+    try (RegistryClient slow =
+        RegistryClient.builder()
+            .http(patient)
+            .credentials(Credentials.basic(host, "x", "pw"))
+            .build()) {
+      Thread leader = new Thread(() -> catchThrowable(() -> slow.head(ref())));
+      leader.start();
+      try {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (exchanges.get() == 0) {
+          assertThat(System.nanoTime()).as("the leader asked for a token").isLessThan(deadline);
+          Thread.sleep(10);
+        }
+        AtomicReference<Throwable> joinerFailure = new AtomicReference<>();
+        AtomicBoolean flagAfter = new AtomicBoolean();
+        Thread joiner =
+            new Thread(
+                () -> {
+                  joinerFailure.set(catchThrowable(() -> slow.head(ref())));
+                  flagAfter.set(Thread.currentThread().isInterrupted());
+                });
+        joiner.start();
+        while (joiner.getState() != Thread.State.WAITING) { // parked on the leader's exchange
+          assertThat(System.nanoTime()).as("the joiner waits on the exchange").isLessThan(deadline);
+          Thread.sleep(10);
+        }
+
+        joiner.interrupt();
+        joiner.join(TimeUnit.SECONDS.toMillis(10));
+
+        assertThat(joiner.isAlive())
+            .as("the interrupted joiner returned without waiting for the leader's exchange")
+            .isFalse();
+        assertThat(joinerFailure.get())
+            .isInstanceOf(RegistryIoException.class)
+            .hasMessageContaining("interrupted");
+        assertThat(flagAfter).as("the joiner's interrupt flag is kept").isTrue();
+        assertThat(exchanges.get()).as("the joiner asked for no token itself").isEqualTo(1);
+      } finally {
+        leader.interrupt();
+        leader.join(TimeUnit.SECONDS.toMillis(10));
+      }
+    }
   }
 }

@@ -51,12 +51,31 @@ public final class InterruptWatch {
     calls.put(call, caller);
     synchronized (lock) {
       if (watcher == null) {
-        watcher = new Thread(this::run, threadName);
-        watcher.setDaemon(true);
+        watcher = newWatcher();
         watcher.start();
       }
     }
     return () -> calls.remove(call, caller);
+  }
+
+  /**
+   * The watcher thread, holding nothing of the thread that happens to start it. A thread created
+   * the plain way takes its creator's context class loader, inheritable thread-locals and access
+   * control context (whose protection domains name the classes on the creator's stack): for a
+   * watcher shared by the whole JVM and kept running by any client's calls, those would pin, in an
+   * application server, the class loader of the application that first made a call, after it is
+   * undeployed. Its context class loader is this SDK's own.
+   */
+  @SuppressWarnings("removal") // AccessController: the only way to drop the inherited context
+  private Thread newWatcher() {
+    java.security.PrivilegedAction<Thread> create =
+        () -> {
+          Thread t = new Thread(null, this::run, threadName, 0, false);
+          t.setDaemon(true);
+          t.setContextClassLoader(InterruptWatch.class.getClassLoader());
+          return t;
+        };
+    return java.security.AccessController.doPrivileged(create);
   }
 
   /** Whether the watcher thread is running (for tests). */

@@ -1,5 +1,10 @@
 package dev.flyregistry.internal.http;
 
+import java.io.InterruptedIOException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+
 /** Clean-up that must run on a thread that was interrupted. */
 public final class Interrupts {
   private Interrupts() {}
@@ -44,5 +49,26 @@ public final class Interrupts {
    */
   public static Throwable forJoiners(Throwable failure) {
     return Thread.currentThread().isInterrupted() ? new Abandoned(failure) : failure;
+  }
+
+  /**
+   * Waits for a shared operation that another caller runs, as {@link CompletableFuture#join()} does
+   * (a failure comes as a {@link CompletionException} around it), except that an interrupt of the
+   * waiting thread ends the wait at once: {@code join} ignores it, so a joiner would wait for the
+   * leader's whole ping or exchange, timeouts and retries included.
+   *
+   * @throws InterruptedIOException when the thread is interrupted while waiting (its flag is set)
+   */
+  public static <T> T await(CompletableFuture<T> shared) throws InterruptedIOException {
+    try {
+      return shared.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      InterruptedIOException io = new InterruptedIOException("interrupted");
+      io.initCause(e);
+      throw io;
+    } catch (ExecutionException e) {
+      throw new CompletionException(e.getCause());
+    }
   }
 }

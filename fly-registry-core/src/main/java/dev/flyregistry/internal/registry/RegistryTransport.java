@@ -12,6 +12,7 @@ import dev.flyregistry.internal.http.Secrets;
 import dev.flyregistry.registry.InsufficientScopeException;
 import dev.flyregistry.registry.RegistryException;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.time.Clock;
 import java.util.Collection;
 import java.util.List;
@@ -474,7 +475,9 @@ public final class RegistryTransport implements AutoCloseable {
         }
       }
       try {
-        return known.join();
+        return Interrupts.await(known);
+      } catch (InterruptedIOException e) {
+        throw Failures.io(ctx, "GET " + Redaction.url(base), e);
       } catch (CompletionException e) {
         if (e.getCause() instanceof Interrupts.Abandoned) {
           continue; // the pinging caller was interrupted, not this one: ping again

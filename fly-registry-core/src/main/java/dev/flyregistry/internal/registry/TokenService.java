@@ -9,6 +9,7 @@ import dev.flyregistry.internal.http.Interrupts;
 import dev.flyregistry.internal.http.Redaction;
 import dev.flyregistry.internal.http.RetryExecutor;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -109,7 +110,9 @@ public final class TokenService {
     CompletableFuture<BearerToken> running;
     while ((running = inFlight.putIfAbsent(flight, mine)) != null) {
       try {
-        return running.join();
+        return Interrupts.await(running);
+      } catch (InterruptedIOException e) {
+        throw Failures.io(context, "token request to " + Redaction.url(key.realm()) + " failed", e);
       } catch (CompletionException e) {
         if (e.getCause() instanceof Interrupts.Abandoned) {
           continue; // the exchanging caller was interrupted, not this one: exchange again

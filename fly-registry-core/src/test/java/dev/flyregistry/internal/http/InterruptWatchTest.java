@@ -3,9 +3,12 @@ package dev.flyregistry.internal.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
@@ -140,5 +143,53 @@ class InterruptWatchTest {
     t.join(TimeUnit.SECONDS.toMillis(10));
     assertThat(t.isAlive()).isFalse();
     assertThat(second.isCanceled()).isTrue();
+  }
+
+  private static Thread threadNamed(String name) {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> t.getName().equals(name))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  @Test
+  void theWatcherThreadDoesNotHoldTheContextClassLoaderOfTheThreadThatStartedIt() throws Exception {
+    // an app server's webapp loader, which a JVM-wide watcher must not pin after an undeploy
+    ClassLoader webapp = new URLClassLoader(new URL[0], getClass().getClassLoader());
+    InterruptWatch watch = new InterruptWatch("test-watch-loader");
+    Thread caller = Thread.currentThread();
+    ClassLoader before = caller.getContextClassLoader();
+    caller.setContextClassLoader(webapp);
+    try {
+      watch.watch(client.newCall(new Request.Builder().url(server.url("/a")).build())).close();
+    } finally {
+      caller.setContextClassLoader(before);
+    }
+    assertThat(watch.running()).isTrue();
+    assertThat(threadNamed("test-watch-loader").getContextClassLoader())
+        .isNotSameAs(webapp)
+        .isSameAs(InterruptWatch.class.getClassLoader());
+  }
+
+  @Test
+  void theWatcherThreadDoesNotInheritTheThreadLocalsOfTheThreadThatStartedIt() {
+    AtomicInteger inherited = new AtomicInteger();
+    InheritableThreadLocal<Object> local =
+        new InheritableThreadLocal<>() {
+          @Override
+          protected Object childValue(Object parentValue) {
+            inherited.incrementAndGet(); // called for each thread created inheriting the value
+            return parentValue;
+          }
+        };
+    local.set(new Object());
+    try {
+      InterruptWatch watch = new InterruptWatch("test-watch-locals");
+      watch.watch(client.newCall(new Request.Builder().url(server.url("/a")).build())).close();
+      assertThat(watch.running()).isTrue();
+      assertThat(inherited).as("values handed to the watcher thread").hasValue(0);
+    } finally {
+      local.remove();
+    }
   }
 }
