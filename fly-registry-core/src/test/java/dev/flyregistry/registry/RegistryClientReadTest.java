@@ -2,7 +2,6 @@ package dev.flyregistry.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.flyregistry.auth.Credentials;
 import dev.flyregistry.http.HttpSettings;
@@ -737,42 +736,22 @@ class RegistryClientReadTest {
             return new MockResponse.Builder().code(200).headersDelay(60, TimeUnit.SECONDS).build();
           }
         });
-    Thread leader = new Thread(() -> catchThrowable(() -> client.exists(ref("app:v1"))));
-    leader.start();
+    InterruptedRun leader = InterruptedRun.start(() -> client.exists(ref("app:v1")));
     try {
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-      while (pings.get() == 0) {
-        assertThat(System.nanoTime()).as("the leader pinged").isLessThan(deadline);
-        Thread.sleep(10);
-      }
-      AtomicReference<Throwable> joinerFailure = new AtomicReference<>();
-      AtomicBoolean flagAfter = new AtomicBoolean();
-      Thread joiner =
-          new Thread(
-              () -> {
-                joinerFailure.set(catchThrowable(() -> client.exists(ref("app:v1"))));
-                flagAfter.set(Thread.currentThread().isInterrupted());
-              });
-      joiner.start();
-      while (joiner.getState() != Thread.State.WAITING) { // parked on the leader's ping
-        assertThat(System.nanoTime()).as("the joiner waits on the ping").isLessThan(deadline);
-        Thread.sleep(10);
-      }
+      InterruptedRun.await(() -> pings.get() > 0, "the leader pinged");
+      InterruptedRun joiner =
+          InterruptedRun.start(() -> client.exists(ref("app:v1")))
+              .awaitParked("the joiner waits on the leader's ping");
 
-      joiner.interrupt();
-      joiner.join(TimeUnit.SECONDS.toMillis(10));
+      InterruptedRun.Outcome joined = joiner.interruptAndJoin();
 
-      assertThat(joiner.isAlive())
-          .as("the interrupted joiner returned without waiting for the leader's ping")
-          .isFalse();
-      assertThat(joinerFailure.get())
+      assertThat(joined.failure())
           .isInstanceOf(RegistryIoException.class)
           .hasMessageContaining("interrupted");
-      assertThat(flagAfter).as("the joiner's interrupt flag is kept").isTrue();
+      assertThat(joined.stillInterrupted()).as("the joiner's interrupt flag is kept").isTrue();
       assertThat(pings.get()).as("the joiner sent nothing itself").isEqualTo(1);
     } finally {
-      leader.interrupt();
-      leader.join(TimeUnit.SECONDS.toMillis(10));
+      leader.interruptAndJoin();
     }
   }
 }

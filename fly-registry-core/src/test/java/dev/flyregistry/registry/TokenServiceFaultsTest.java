@@ -19,7 +19,6 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import mockwebserver3.Dispatcher;
@@ -419,42 +418,22 @@ class TokenServiceFaultsTest {
             .http(patient)
             .credentials(Credentials.basic(host, "x", "pw"))
             .build()) {
-      Thread leader = new Thread(() -> catchThrowable(() -> slow.head(ref())));
-      leader.start();
+      InterruptedRun leader = InterruptedRun.start(() -> slow.head(ref()));
       try {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (exchanges.get() == 0) {
-          assertThat(System.nanoTime()).as("the leader asked for a token").isLessThan(deadline);
-          Thread.sleep(10);
-        }
-        AtomicReference<Throwable> joinerFailure = new AtomicReference<>();
-        AtomicBoolean flagAfter = new AtomicBoolean();
-        Thread joiner =
-            new Thread(
-                () -> {
-                  joinerFailure.set(catchThrowable(() -> slow.head(ref())));
-                  flagAfter.set(Thread.currentThread().isInterrupted());
-                });
-        joiner.start();
-        while (joiner.getState() != Thread.State.WAITING) { // parked on the leader's exchange
-          assertThat(System.nanoTime()).as("the joiner waits on the exchange").isLessThan(deadline);
-          Thread.sleep(10);
-        }
+        InterruptedRun.await(() -> exchanges.get() > 0, "the leader asked for a token");
+        InterruptedRun joiner =
+            InterruptedRun.start(() -> slow.head(ref()))
+                .awaitParked("the joiner waits on the leader's exchange");
 
-        joiner.interrupt();
-        joiner.join(TimeUnit.SECONDS.toMillis(10));
+        InterruptedRun.Outcome joined = joiner.interruptAndJoin();
 
-        assertThat(joiner.isAlive())
-            .as("the interrupted joiner returned without waiting for the leader's exchange")
-            .isFalse();
-        assertThat(joinerFailure.get())
+        assertThat(joined.failure())
             .isInstanceOf(RegistryIoException.class)
             .hasMessageContaining("interrupted");
-        assertThat(flagAfter).as("the joiner's interrupt flag is kept").isTrue();
+        assertThat(joined.stillInterrupted()).as("the joiner's interrupt flag is kept").isTrue();
         assertThat(exchanges.get()).as("the joiner asked for no token itself").isEqualTo(1);
       } finally {
-        leader.interrupt();
-        leader.join(TimeUnit.SECONDS.toMillis(10));
+        leader.interruptAndJoin();
       }
     }
   }
