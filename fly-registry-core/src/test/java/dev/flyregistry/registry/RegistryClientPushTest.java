@@ -974,8 +974,20 @@ class RegistryClientPushTest {
     assertThat(fake.manifests).doesNotContainKey("app-2@v1");
   }
 
+  /** How a layer stream breaks: the exception its read throws. */
+  private interface Breakage {
+    java.io.IOException exception();
+  }
+
   /** A source whose layer stream breaks after some bytes, on every opening. */
   private static ImageSource failingSource(ImageSource real, Digest broken, AtomicInteger opens) {
+    return failingSource(
+        real, broken, opens, "flaky source", () -> new java.io.IOException("disk went away"));
+  }
+
+  /** A source whose layer stream breaks after some bytes, as {@code breakage} says. */
+  private static ImageSource failingSource(
+      ImageSource real, Digest broken, AtomicInteger opens, String description, Breakage breakage) {
     return new ImageSource() {
       @Override
       public Manifest manifest() {
@@ -1000,7 +1012,7 @@ class RegistryClientPushTest {
           @Override
           public int read(byte[] b, int off, int len) throws java.io.IOException {
             if (read >= 1500) {
-              throw new java.io.IOException("disk went away");
+              throw breakage.exception();
             }
             int n = super.read(b, off, Math.min(len, 1500 - read));
             read += Math.max(0, n);
@@ -1011,7 +1023,7 @@ class RegistryClientPushTest {
 
       @Override
       public String description() {
-        return "flaky source";
+        return description;
       }
     };
   }
@@ -1047,45 +1059,15 @@ class RegistryClientPushTest {
     AtomicInteger opens = new AtomicInteger();
     // the layer is read as an interruptible file channel is: an interrupt closes it mid-read
     ImageSource interrupted =
-        new ImageSource() {
-          @Override
-          public Manifest manifest() {
-            return real.manifest();
-          }
-
-          @Override
-          public Manifest manifest(Descriptor descriptor) {
-            return real.manifest(descriptor);
-          }
-
-          @Override
-          public java.io.InputStream openBlob(Descriptor d) {
-            java.io.InputStream in = real.openBlob(d);
-            if (!d.digest().equals(l2)) {
-              return in;
-            }
-            opens.incrementAndGet();
-            return new java.io.FilterInputStream(in) {
-              private int read;
-
-              @Override
-              public int read(byte[] b, int off, int len) throws java.io.IOException {
-                if (read >= 1500) {
-                  Thread.currentThread().interrupt();
-                  throw new java.nio.channels.ClosedByInterruptException();
-                }
-                int n = super.read(b, off, Math.min(len, 1500 - read));
-                read += Math.max(0, n);
-                return n;
-              }
-            };
-          }
-
-          @Override
-          public String description() {
-            return "interrupted source";
-          }
-        };
+        failingSource(
+            real,
+            l2,
+            opens,
+            "interrupted source",
+            () -> {
+              Thread.currentThread().interrupt();
+              return new java.nio.channels.ClosedByInterruptException();
+            });
     List<Duration> pauses = new CopyOnWriteArrayList<>();
     int deletesBefore = fake.requests("DELETE", "/upload/").size();
     boolean flagAfter;
