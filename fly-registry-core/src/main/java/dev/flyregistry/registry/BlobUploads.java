@@ -280,6 +280,17 @@ final class BlobUploads {
 
   private RuntimeException finalFailure(
       Target t, Descriptor blob, RuntimeException e, int attempts) {
+    if (Thread.currentThread().isInterrupted()) {
+      // whatever broke (a source channel closed by the interrupt, a cancelled call), the interrupt
+      // did it: say so, rather than blame the source or the network
+      return new RegistryIoException(
+          "upload of blob " + blob.digest() + " to " + t.where() + " interrupted",
+          0,
+          List.of(),
+          t.registry(),
+          t.repository(),
+          e);
+    }
     if (e instanceof SourceReadException && e.getCause() instanceof RuntimeException cause) {
       return cause; // the source's own typed failure
     }

@@ -1075,7 +1075,10 @@ class RegistryClientPushTest {
         RegistryClient.builder().http(http.withSleeper(pauses::add)).uploadConcurrency(1).build()) {
       Throwable t = catchThrowable(() -> c.push(interrupted, ref("app:v1")));
       flagAfter = Thread.interrupted(); // cleared for the next tests
-      assertThat(t).isInstanceOf(RuntimeException.class);
+      assertThat(t)
+          .as("reported as the interrupt, not as a broken source")
+          .isInstanceOf(RegistryIoException.class)
+          .hasMessageContaining("interrupted");
     }
     assertThat(flagAfter).as("the interrupt flag is kept").isTrue();
     assertThat(opens).as("the layer was not read again").hasValue(1);
