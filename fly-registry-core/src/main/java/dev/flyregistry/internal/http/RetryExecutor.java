@@ -66,8 +66,8 @@ public final class RetryExecutor {
   }
 
   /**
-   * Which attempt a request is, tagged by {@link #execute} on every request it sends, so that a
-   * handler mapping a final response to an error can say what was tried ({@link #of(Response)}).
+   * Which attempt answered, tagged by {@link #execute} on the request of a final 429 response, so
+   * that a handler mapping it to an error can say what was tried ({@link #of(Response)}).
    *
    * @param number the attempt, from 1
    * @param maxAttempts the attempts the settings allow
@@ -148,49 +148,57 @@ public final class RetryExecutor {
       if (Thread.currentThread().isInterrupted()) {
         throw new InterruptedIOException("interrupted");
       }
-      Request made = request.get();
-      Request req =
-          made.newBuilder()
-              .tag(Attempt.class, new Attempt(attempt, settings.maxAttempts(), mode))
-              .build();
+      Request req = request.get();
       Call call = (mode == Mode.IDEMPOTENT ? client : mutationClient).newCall(req);
       if (req.tag(Streaming.class) != null) {
         call.timeout().clearTimeout();
       }
-      Response response;
+      // one watch for the whole attempt: sending, and reading the answer in the handler
       try (InterruptWatch.Watched watched = interrupts.watch(call)) {
-        response = call.execute();
-      } catch (IOException e) {
-        throwIfInterrupted(e);
-        if (!canRetry(e, mode, attempt)) {
-          throw e;
+        Response response;
+        try {
+          response = call.execute();
+        } catch (IOException e) {
+          throwIfInterrupted(e);
+          if (!canRetry(e, mode, attempt)) {
+            throw e;
+          }
+          pause(attempt, Either.left(e), Optional.empty(), req, "I/O error: " + e);
+          attempt++;
+          continue;
         }
-        pause(attempt, Either.left(e), Optional.empty(), req, "I/O error: " + e);
-        attempt++;
-        continue;
-      }
-      int code = response.code();
-      if (settings.isRetryable(code)
-          && (mode == Mode.IDEMPOTENT || (mode == Mode.NOT_AFTER_SEND_OR_429 && code == 429))
-          && attempt < settings.maxAttempts()) {
-        Optional<Duration> retryAfter = RetryAfter.parse(response.header("Retry-After"), clock);
-        response.close();
-        pause(attempt, Either.right(code), retryAfter, req, "status " + code);
-        attempt++;
-        continue;
-      }
-      try (response;
-          InterruptWatch.Watched watched = interrupts.watch(call)) {
-        return handler.handle(response);
-      } catch (IOException e) {
-        throwIfInterrupted(e);
-        if (!canRetry(e, mode, attempt) || mode != Mode.IDEMPOTENT) {
-          throw e;
+        int code = response.code();
+        if (settings.isRetryable(code)
+            && (mode == Mode.IDEMPOTENT || (mode == Mode.NOT_AFTER_SEND_OR_429 && code == 429))
+            && attempt < settings.maxAttempts()) {
+          Optional<Duration> retryAfter = RetryAfter.parse(response.header("Retry-After"), clock);
+          response.close();
+          pause(attempt, Either.right(code), retryAfter, req, "status " + code);
+          attempt++;
+          continue;
         }
-        pause(attempt, Either.left(e), Optional.empty(), req, "I/O error reading body: " + e);
-        attempt++;
+        // only a final 429's message says what was tried: the copy stays off the common path
+        try (Response last =
+            code == 429
+                ? withAttempt(response, new Attempt(attempt, settings.maxAttempts(), mode))
+                : response) {
+          return handler.handle(last);
+        } catch (IOException e) {
+          throwIfInterrupted(e);
+          if (!canRetry(e, mode, attempt) || mode != Mode.IDEMPOTENT) {
+            throw e;
+          }
+          pause(attempt, Either.left(e), Optional.empty(), req, "I/O error reading body: " + e);
+          attempt++;
+        }
       }
     }
+  }
+
+  /** {@code response} with its request tagged by {@code attempt} (the body is the same). */
+  private static Response withAttempt(Response response, Attempt attempt) {
+    Request tagged = response.request().newBuilder().tag(Attempt.class, attempt).build();
+    return response.newBuilder().request(tagged).build();
   }
 
   /**
