@@ -1,5 +1,6 @@
 package dev.flyregistry.machines;
 
+import static dev.flyregistry.testing.TextAssertions.assertOneCleanLine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
@@ -391,24 +392,5 @@ class MachinesFaultsTest extends FaultsTestBase {
     assertThat(t).isInstanceOf(MachinesApiException.class);
     assertOneCleanLine(t.getMessage());
     assertThat(t.getMessage()).contains("(x y)").contains("a".repeat(299) + "...");
-  }
-
-  /** One line: no control or formatting character, line separator or unpaired surrogate. */
-  private static void assertOneCleanLine(String s) {
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      assertThat(Character.isISOControl(c) || c == '\u2028' || c == '\u2029')
-          .as("character %d of %s", i, s)
-          .isFalse();
-      assertThat(Character.getType(c) == Character.FORMAT).as("character %d of %s", i, s).isFalse();
-      if (Character.isHighSurrogate(c)) {
-        assertThat(i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1)))
-            .as("surrogate pair at %d of %s", i, s)
-            .isTrue();
-        i++;
-      } else {
-        assertThat(Character.isLowSurrogate(c)).as("character %d of %s", i, s).isFalse();
-      }
-    }
   }
 }

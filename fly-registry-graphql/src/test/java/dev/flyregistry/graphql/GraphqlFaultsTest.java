@@ -2,6 +2,7 @@ package dev.flyregistry.graphql;
 
 import static dev.flyregistry.graphql.Fixtures.release;
 import static dev.flyregistry.graphql.Fixtures.releasesAnswer;
+import static dev.flyregistry.testing.TextAssertions.assertOneCleanLine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
@@ -225,24 +226,5 @@ class GraphqlFaultsTest extends FaultsTestBase {
     assertThat(t).isInstanceOf(GraphqlTransportException.class);
     assertOneCleanLine(t.getMessage());
     assertThat(t.getMessage()).contains("bad request").endsWith("...");
-  }
-
-  /** One line: no control or formatting character, line separator or unpaired surrogate. */
-  private static void assertOneCleanLine(String s) {
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      assertThat(Character.isISOControl(c) || c == '\u2028' || c == '\u2029')
-          .as("character %d of %s", i, s)
-          .isFalse();
-      assertThat(Character.getType(c) == Character.FORMAT).as("character %d of %s", i, s).isFalse();
-      if (Character.isHighSurrogate(c)) {
-        assertThat(i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1)))
-            .as("surrogate pair at %d of %s", i, s)
-            .isTrue();
-        i++;
-      } else {
-        assertThat(Character.isLowSurrogate(c)).as("character %d of %s", i, s).isFalse();
-      }
-    }
   }
 }

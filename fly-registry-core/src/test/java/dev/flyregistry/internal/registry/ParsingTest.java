@@ -1,5 +1,6 @@
 package dev.flyregistry.internal.registry;
 
+import static dev.flyregistry.testing.TextAssertions.assertOneCleanLine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.flyregistry.internal.http.Secrets;
@@ -286,24 +287,5 @@ class ParsingTest {
     String entries = ErrorBody.parse(json.getBytes(StandardCharsets.UTF_8)).describe(Secrets.NONE);
     assertOneCleanLine(entries);
     assertThat(entries).startsWith("DENIED: line1 line2?[31m?").endsWith("...");
-  }
-
-  /** One line: no control or formatting character, line separator or unpaired surrogate. */
-  private static void assertOneCleanLine(String s) {
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      assertThat(Character.isISOControl(c) || c == '\u2028' || c == '\u2029')
-          .as("character %d of %s", i, s)
-          .isFalse();
-      assertThat(Character.getType(c) == Character.FORMAT).as("character %d of %s", i, s).isFalse();
-      if (Character.isHighSurrogate(c)) {
-        assertThat(i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1)))
-            .as("surrogate pair at %d of %s", i, s)
-            .isTrue();
-        i++;
-      } else {
-        assertThat(Character.isLowSurrogate(c)).as("character %d of %s", i, s).isFalse();
-      }
-    }
   }
 }
