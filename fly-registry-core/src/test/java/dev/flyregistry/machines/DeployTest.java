@@ -224,13 +224,8 @@ class DeployTest {
     assertThat(fly.requests("POST", "/v1/apps/app-1/machines/m1")).hasSize(1);
   }
 
-  @Test
-  void updateAppliedDespiteAnErrorAnswerIsFoundOutAndTheDeployGoesOn() throws IOException {
-    app("app-1", "m1", "m2");
-    String m1 = "/v1/apps/app-1/machines/m1";
-    // Fly's edge answered 502, but the update went through: the machine has a new version
-    // holding the new image
-    fly.set("POST", m1, json(502, "{\"error\":\"bad gateway\"}"));
+  /** m1 read before the update (v1), then read back with a new version holding the new image. */
+  private void readBackAsUpdated(String m1) {
     fly.set(
         "GET",
         m1,
@@ -238,6 +233,16 @@ class DeployTest {
         json(
             200,
             machine("m1", "replacing", "m1-v2", CONFIG.replace("registry.fly.io/app:old", NEW))));
+  }
+
+  @Test
+  void updateAppliedDespiteAnErrorAnswerIsFoundOutAndTheDeployGoesOn() throws IOException {
+    app("app-1", "m1", "m2");
+    String m1 = "/v1/apps/app-1/machines/m1";
+    // Fly's edge answered 502, but the update went through: the machine has a new version
+    // holding the new image
+    fly.set("POST", m1, json(502, "{\"error\":\"bad gateway\"}"));
+    readBackAsUpdated(m1);
 
     DeployResult result = client.deploy("app-1", NEW);
 
@@ -256,13 +261,7 @@ class DeployTest {
     app("app-1", "m1");
     String m1 = "/v1/apps/app-1/machines/m1";
     fly.set("POST", m1, json(200, "{\"state\":\"replacing\"}"));
-    fly.set(
-        "GET",
-        m1,
-        json(200, machine("m1", "started", "m1-v1", CONFIG)),
-        json(
-            200,
-            machine("m1", "replacing", "m1-v2", CONFIG.replace("registry.fly.io/app:old", NEW))));
+    readBackAsUpdated(m1);
 
     DeployResult result = client.deploy("app-1", NEW);
 

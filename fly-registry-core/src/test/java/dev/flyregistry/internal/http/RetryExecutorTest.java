@@ -58,6 +58,18 @@ class RetryExecutorTest {
     return ex.execute(this::get, mode, r -> r.code() + ":" + r.body().string());
   }
 
+  /** POSTs a small JSON body in {@code mode}; the final status. */
+  private String postStatus(RetryExecutor ex, RetryExecutor.Mode mode) throws IOException {
+    return ex.execute(
+        () ->
+            new Request.Builder()
+                .url(server.url("/m"))
+                .post(RequestBody.create("{}", MediaType.get("application/json")))
+                .build(),
+        mode,
+        r -> String.valueOf(r.code()));
+  }
+
   @Test
   void retries503TwiceThenSucceedsWithExponentialBackoff() throws IOException {
     server.enqueue(new MockResponse.Builder().code(503).build());
@@ -127,15 +139,7 @@ class RetryExecutorTest {
     server.enqueue(new MockResponse.Builder().code(503).build());
     server.enqueue(new MockResponse.Builder().code(200).build());
     RetryExecutor ex = new RetryExecutor(client, settings);
-    String result =
-        ex.execute(
-            () ->
-                new Request.Builder()
-                    .url(server.url("/m"))
-                    .post(RequestBody.create("{}", MediaType.get("application/json")))
-                    .build(),
-            RetryExecutor.Mode.NOT_AFTER_SEND,
-            r -> String.valueOf(r.code()));
+    String result = postStatus(ex, RetryExecutor.Mode.NOT_AFTER_SEND);
     assertThat(result).isEqualTo("503");
     assertThat(server.getRequestCount()).isEqualTo(1);
   }
@@ -147,15 +151,7 @@ class RetryExecutorTest {
     server.enqueue(new MockResponse.Builder().code(408).build());
     server.enqueue(new MockResponse.Builder().code(200).build());
     RetryExecutor ex = new RetryExecutor(client, settings);
-    String result =
-        ex.execute(
-            () ->
-                new Request.Builder()
-                    .url(server.url("/m"))
-                    .post(RequestBody.create("{}", MediaType.get("application/json")))
-                    .build(),
-            RetryExecutor.Mode.NOT_AFTER_SEND,
-            r -> String.valueOf(r.code()));
+    String result = postStatus(ex, RetryExecutor.Mode.NOT_AFTER_SEND);
     assertThat(result).isEqualTo("408");
     assertThat(server.getRequestCount()).isEqualTo(1);
     assertThat(ex.client().retryOnConnectionFailure()).isTrue();
